@@ -13,8 +13,9 @@ import { register as registerMonitor } from './monitor.js';
 import { register as registerSlot } from './slot.js';
 import { register as registerServer } from './server.js';
 import { register as registerExporter } from './exporter.js';
+import { register as registerStart } from './start.js';
 
-const FAMILIES: RegisterCommands[] = [registerRdb, registerAof, registerMonitor, registerSlot, registerServer, registerExporter];
+const FAMILIES: RegisterCommands[] = [registerRdb, registerAof, registerMonitor, registerSlot, registerServer, registerExporter, registerStart];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('redkit')
