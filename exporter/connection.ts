@@ -1,0 +1,349 @@
+/**
+ * One persistent connection per scraped target, with pipelining, a per-batch deadline and
+ * reconnect with exponential backoff.
+ *
+ * Why not a new connection per scrape (what redis_exporter 1.45 does): every connect costs the
+ * target an accept, a client object, AUTH and CLIENT SETNAME, and shows up as churn in
+ * `total_connections_received`. Here a scrape is one pipelined round trip on a connection
+ * that stays open; when it breaks (timeout, reset, target restart) it is dropped and the next
+ * scrape reconnects, no sooner than the backoff allows, so a dead target is not hammered.
+ *
+ * Errors are turned into a small fixed vocabulary (`TargetError.kind`) so they can be used as
+ * the `err` label of `redis_exporter_last_scrape_error` without cardinality blow-up, and they
+ * never contain the password (they do not contain the address either; the target is already
+ * known from the scrape's `instance` label).
+ *
+ * The reply parser below is a minimal RESP2 reader (the exporter never switches to RESP3):
+ *   +OK\r\n   -ERR msg\r\n   :42\r\n   $3\r\nfoo\r\n   $-1\r\n   *2\r\n:1\r\n:2\r\n
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
+
+export type RespValue = string | number | null | RespValue[] | ReplyError;
+
+/** An error reply (`-ERR ...`) from the server: a value, not a thrown error. */
+export class ReplyError {
+  constructor(readonly message: string) {}
+  /** The error prefix (`WRONGTYPE`, `ERR`, `NOAUTH` …). */
+  get prefix(): string {
+    const sp = this.message.indexOf(' ');
+    return sp < 0 ? this.message : this.message.slice(0, sp);
+  }
+}
+
+export type TargetErrorKind =
+  | 'connection refused'
+  | 'connection timeout'
+  | 'connection reset'
+  | 'host not found'
+  | 'authentication failed'
+  | 'reply timeout'
+  | 'protocol error'
+  | 'tls error'
+  | 'loading dataset'
+  | 'connection error';
+
+/** A failure talking to a target. `message` is safe for labels and logs: no address, no secret. */
+export class TargetError extends Error {
+  constructor(readonly kind: TargetErrorKind, detail?: string) {
+    super(detail ? `${kind}: ${detail}` : kind);
+    this.name = 'TargetError';
+  }
+}
+
+const NEED_MORE = Symbol('need-more');
+
+/**
+ * Parses one RESP2 value from `buf` at `pos`. Returns the value and the position after it, or
+ * NEED_MORE when the buffer ends before the value does.
+ */
+function parseValue(buf: Buffer, pos: number): [RespValue, number] | typeof NEED_MORE {
+  if (pos >= buf.length) return NEED_MORE;
+  const eol = buf.indexOf('\r\n', pos + 1, 'latin1');
+  if (eol < 0) return NEED_MORE;
+  const type = buf[pos];
+  const line = buf.toString('utf8', pos + 1, eol);
+  const next = eol + 2;
+  switch (type) {
+    case 0x2b: // '+'
+      return [line, next];
+    case 0x2d: // '-'
+      return [new ReplyError(line), next];
+    case 0x3a: // ':'
+      return [Number(line), next];
+    case 0x24: { // '$'
+      const len = Number(line);
+      if (len < 0) return [null, next];
+      if (buf.length < next + len + 2) return NEED_MORE;
+      return [buf.toString('utf8', next, next + len), next + len + 2];
+    }
+    case 0x2a: { // '*'
+      const n = Number(line);
+      if (n < 0) return [null, next];
+      const items: RespValue[] = [];
+      let p = next;
+      for (let i = 0; i < n; i++) {
+        const r = parseValue(buf, p);
+        if (r === NEED_MORE) return NEED_MORE;
+        items.push(r[0]);
+        p = r[1];
+      }
+      return [items, p];
+    }
+    default:
+      throw new TargetError('protocol error', `unexpected reply type byte 0x${(type ?? 0).toString(16)}`);
+  }
+}
+
+/** RESP2 multibulk encoding of one command. */
+export function encodeCommand(args: readonly (string | number)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = Buffer.from(String(a), 'utf8');
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /** Unix socket path; when set, host/port are ignored. */
+  path?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  /** Applies to connect and to each pipelined batch. */
+  timeoutMs: number;
+  /** `CLIENT SETNAME` after connecting (redis_exporter's --set-client-name, default on). */
+  clientName?: string;
+  tls?: TlsOptions;
+  /** First reconnect delay; doubles per consecutive failure up to maxBackoffMs. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Injectable clock (ms) so tests control backoff. */
+  now?: () => number;
+}
+
+interface Pending {
+  resolve: (v: RespValue) => void;
+  reject: (e: Error) => void;
+}
+
+/** One live socket; replies are matched to requests in order. */
+class Link {
+  readonly #socket: Socket;
+  #buf: Buffer = Buffer.alloc(0);
+  readonly #pending: Pending[] = [];
+  #dead: Error | undefined;
+
+  constructor(socket: Socket, onClose: () => void) {
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err) => this.#fail(classifySocketError(err)));
+    socket.on('close', () => {
+      this.#fail(new TargetError('connection reset', 'connection closed'));
+      onClose();
+    });
+  }
+
+  get alive(): boolean {
+    return this.#dead === undefined;
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    let pos = 0;
+    try {
+      while (this.#pending.length > 0) {
+        const r = parseValue(this.#buf, pos);
+        if (r === NEED_MORE) break;
+        pos = r[1];
+        this.#pending.shift()!.resolve(r[0]);
+      }
+    } catch (err) {
+      this.#fail(err instanceof Error ? err : new TargetError('protocol error'));
+      return;
+    }
+    this.#buf = pos >= this.#buf.length ? Buffer.alloc(0) : this.#buf.subarray(pos);
+  }
+
+  #fail(err: Error): void {
+    if (this.#dead) return;
+    this.#dead = err;
+    for (const p of this.#pending.splice(0)) p.reject(err);
+    this.#socket.destroy();
+  }
+
+  /** Sends all commands in one write; resolves with one reply per command, in order. */
+  pipeline(commands: readonly (readonly (string | number)[])[], timeoutMs: number): Promise<RespValue[]> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const replies = commands.map(
+      () => new Promise<RespValue>((resolve, reject) => this.#pending.push({ resolve, reject })),
+    );
+    this.#socket.write(Buffer.concat(commands.map((c) => encodeCommand(c))));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // A late reply would desynchronise request/reply matching: drop the link.
+        const err = new TargetError('reply timeout');
+        this.#fail(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    return Promise.race([Promise.all(replies), deadline]).finally(() => clearTimeout(timer));
+  }
+
+  close(): void {
+    this.#fail(new TargetError('connection reset', 'closed by exporter'));
+  }
+}
+
+function classifySocketError(err: unknown): TargetError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOENT': // unix socket path missing
+      return new TargetError('connection refused');
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new TargetError('connection reset');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new TargetError('host not found');
+    case 'ETIMEDOUT':
+      return new TargetError('connection timeout');
+    default:
+      if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|SSL/i.test(String((err as Error)?.message))) {
+        return new TargetError('tls error', code || undefined);
+      }
+      return new TargetError('connection error', code || undefined);
+  }
+}
+
+/**
+ * A target connection that (re)connects lazily on use. `pipeline()` either returns the replies
+ * or throws a TargetError; it never throws anything carrying the password.
+ */
+export class RedisConnection {
+  readonly #opts: ConnectionOptions;
+  #link: Link | undefined;
+  #connecting: Promise<Link> | undefined;
+  #failures = 0;
+  #retryAt = 0;
+  #lastError: TargetError | undefined;
+  #closed = false;
+  /** Number of TCP connections opened so far (visible to tests and the bench). */
+  connects = 0;
+
+  constructor(opts: ConnectionOptions) {
+    this.#opts = opts;
+  }
+
+  #now(): number {
+    return (this.#opts.now ?? Date.now)();
+  }
+
+  get connected(): boolean {
+    return this.#link?.alive === true;
+  }
+
+  /** Runs the commands as one pipelined batch. Connects first if needed. */
+  async pipeline(commands: readonly (readonly (string | number)[])[]): Promise<RespValue[]> {
+    const link = await this.#ensure();
+    return link.pipeline(commands, this.#opts.timeoutMs);
+  }
+
+  async #ensure(): Promise<Link> {
+    if (this.#closed) throw new TargetError('connection reset', 'closed by exporter');
+    if (this.#link?.alive) return this.#link;
+    if (this.#connecting) return this.#connecting;
+    if (this.#lastError && this.#now() < this.#retryAt) throw this.#lastError;
+    this.#connecting = this.#open().then(
+      (link) => {
+        this.#failures = 0;
+        this.#lastError = undefined;
+        this.#link = link;
+        return link;
+      },
+      (err: unknown) => {
+        const te = err instanceof TargetError ? err : classifySocketError(err);
+        this.#failures++;
+        const min = this.#opts.minBackoffMs ?? 250;
+        const max = this.#opts.maxBackoffMs ?? 5_000;
+        this.#retryAt = this.#now() + Math.min(max, min * 2 ** (this.#failures - 1));
+        this.#lastError = te;
+        throw te;
+      },
+    ).finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<Link> {
+    const o = this.#opts;
+    this.connects++;
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        s.destroy();
+        reject(classifySocketError(err));
+      };
+      const readyEvent = o.tls ? 'secureConnect' : 'connect';
+      const s: Socket = o.tls
+        ? tlsConnect({ ...o.tls, ...(o.path ? { path: o.path } : { host: o.host, port: o.port }) })
+        : o.path ? netConnect(o.path) : netConnect(o.port, o.host);
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new TargetError('connection timeout'));
+      }, o.timeoutMs);
+      s.once('error', onError);
+      s.once(readyEvent, () => {
+        clearTimeout(timer);
+        s.off('error', onError);
+        resolve(s);
+      });
+    });
+    const link = new Link(socket, () => {
+      if (this.#link === link) this.#link = undefined;
+    });
+    const hello: (string | number)[][] = [];
+    if (o.password !== undefined && o.password !== '') {
+      hello.push(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password]);
+    }
+    if (o.clientName) hello.push(['CLIENT', 'SETNAME', o.clientName]);
+    if (o.db) hello.push(['SELECT', o.db]);
+    if (hello.length > 0) {
+      const replies = await link.pipeline(hello, o.timeoutMs).catch((err: unknown) => {
+        link.close();
+        throw err;
+      });
+      for (let i = 0; i < replies.length; i++) {
+        const r = replies[i];
+        if (!(r instanceof ReplyError)) continue;
+        const isAuth = hello[i]![0] === 'AUTH';
+        // CLIENT SETNAME may be renamed/denied by ACL: not fatal.
+        if (hello[i]![0] === 'CLIENT') continue;
+        link.close();
+        if (isAuth) throw new TargetError('authentication failed', r.prefix);
+        throw new TargetError('connection error', `${String(hello[i]![0])} failed: ${r.prefix}`);
+      }
+    }
+    return link;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#link?.close();
+    this.#link = undefined;
+  }
+}
+
+/** Parses exactly one complete RESP2 value (e.g. a captured reply file); throws if incomplete. */
+export function parseReply(buf: Buffer): RespValue {
+  const r = parseValue(buf, 0);
+  if (r === NEED_MORE) throw new TargetError('protocol error', 'incomplete reply');
+  return r[0];
+}

@@ -1,0 +1,150 @@
+/**
+ * A replay server for exporter tests: speaks RESP2 over TCP and answers each command with a
+ * reply captured from real Redis 7.0.15 (../shared/corpus/exporter/*.resp), so redis_exporter
+ * and our exporter can be pointed at exactly the same replies. Commands it has no capture
+ * for get `-ERR unknown command`. It records every command it receives.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { parseReply, type RespValue, ReplyError } from '../../exporter/connection.js';
+
+export const CORPUS = '../shared/corpus/exporter';
+
+export function encodeValue(v: RespValue): Buffer {
+  if (v === null) return Buffer.from('$-1\r\n');
+  if (v instanceof ReplyError) return Buffer.from(`-${v.message}\r\n`);
+  if (typeof v === 'number') return Buffer.from(`:${v}\r\n`);
+  if (typeof v === 'string') {
+    const b = Buffer.from(v, 'utf8');
+    return Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n')]);
+  }
+  return Buffer.concat([Buffer.from(`*${v.length}\r\n`), ...v.map(encodeValue)]);
+}
+
+/** Replies keyed by the upper-cased command line ("INFO ALL", "SLOWLOG GET 1", …). */
+export type ReplyTable = Map<string, Buffer>;
+
+/** The capture set for one role: 'master', 'replica' or 'replica-linkdown' (INFO only differs). */
+export function corpusReplies(role: 'master' | 'replica' | 'replica-linkdown'): ReplyTable {
+  const base = role === 'replica-linkdown' ? 'replica' : role;
+  const file = (n: string) => `${CORPUS}/redis7.0.15-${base}.${n}.resp`;
+  const t: ReplyTable = new Map();
+  const raw = (n: string) => readFileSync(file(n));
+  if (role === 'replica-linkdown') {
+    // Only the text form was captured; it is the exact bulk payload (CRLF kept).
+    const txt = readFileSync(`${CORPUS}/redis7.0.15-replica-linkdown.info-all.txt`);
+    t.set('INFO ALL', Buffer.concat([Buffer.from(`$${txt.length}\r\n`), txt, Buffer.from('\r\n')]));
+  } else {
+    t.set('INFO ALL', raw('info-all'));
+  }
+  t.set('INFO', t.get('INFO ALL')!);
+  const all = parseReply(raw('config-get-all')) as string[];
+  t.set('CONFIG GET *', raw('config-get-all'));
+  t.set('SLOWLOG LEN', raw('slowlog-len'));
+  const slow = parseReply(raw('slowlog-get-128')) as RespValue[];
+  t.set('SLOWLOG GET 1', encodeValue(slow.slice(0, 1)));
+  t.set('SLOWLOG GET 128', raw('slowlog-get-128'));
+  t.set('LATENCY LATEST', raw('latency-latest'));
+  if (existsSync(file('client-list'))) t.set('CLIENT LIST', raw('client-list'));
+  t.set('CLIENT SETNAME REDIS_EXPORTER', Buffer.from('+OK\r\n'));
+  t.set('CLIENT SETNAME REDKIT_EXPORTER', Buffer.from('+OK\r\n'));
+  t.set('PING', Buffer.from('+PONG\r\n'));
+  t.set('SELECT 0', Buffer.from('+OK\r\n'));
+  // CONFIG GET with several names (Redis 7): answer from the full capture.
+  (t as ReplyTable & { configAll?: string[] }).configAll = all;
+  return t;
+}
+
+/** Parses complete multibulk requests from `buf`; returns them and the bytes consumed. */
+function parseRequests(buf: Buffer): [string[][], number] {
+  const out: string[][] = [];
+  let pos = 0;
+  outer: while (pos < buf.length) {
+    if (buf[pos] !== 0x2a) {
+      const eol = buf.indexOf('\r\n', pos);
+      if (eol < 0) break;
+      out.push(buf.toString('utf8', pos, eol).split(' ').filter(Boolean));
+      pos = eol + 2;
+      continue;
+    }
+    let eol = buf.indexOf('\r\n', pos);
+    if (eol < 0) break;
+    const n = Number(buf.toString('latin1', pos + 1, eol));
+    let p = eol + 2;
+    const args: string[] = [];
+    for (let i = 0; i < n; i++) {
+      eol = buf.indexOf('\r\n', p);
+      if (eol < 0) break outer;
+      const len = Number(buf.toString('latin1', p + 1, eol));
+      if (buf.length < eol + 2 + len + 2) break outer;
+      args.push(buf.toString('utf8', eol + 2, eol + 2 + len));
+      p = eol + 2 + len + 2;
+    }
+    out.push(args);
+    pos = p;
+  }
+  return [out, pos];
+}
+
+export interface ReplayServer {
+  port: number;
+  commands: string[][];
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startReplayServer(table: ReplyTable, opts: { password?: string } = {}): Promise<ReplayServer> {
+  const configAll = (table as ReplyTable & { configAll?: string[] }).configAll ?? [];
+  const state: { commands: string[][]; connections: number } = { commands: [], connections: 0 };
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((sock) => {
+    state.connections++;
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    let authed = opts.password === undefined;
+    let buf = Buffer.alloc(0);
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      const [reqs, used] = parseRequests(buf);
+      buf = buf.subarray(used);
+      for (const args of reqs) {
+        state.commands.push(args);
+        const line = args.join(' ').toUpperCase();
+        if (args[0]?.toUpperCase() === 'AUTH') {
+          const pw = args[args.length - 1];
+          authed = pw === opts.password;
+          sock.write(authed ? '+OK\r\n' : '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+          continue;
+        }
+        if (!authed) {
+          sock.write('-NOAUTH Authentication required.\r\n');
+          continue;
+        }
+        const hit = table.get(line);
+        if (hit) {
+          sock.write(hit);
+        } else if (args[0]?.toUpperCase() === 'CONFIG' && args[1]?.toUpperCase() === 'GET') {
+          const want = new Set(args.slice(2).map((a) => a.toLowerCase()));
+          const pairs: string[] = [];
+          for (let i = 0; i < configAll.length; i += 2) if (want.has(configAll[i]!)) pairs.push(configAll[i]!, configAll[i + 1]!);
+          sock.write(encodeValue(pairs));
+        } else {
+          sock.write(`-ERR unknown command '${args[0] ?? ''}', with args beginning with: \r\n`);
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    port,
+    get commands() { return state.commands; },
+    get connections() { return state.connections; },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
