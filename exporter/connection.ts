@@ -250,9 +250,16 @@ export class RedisConnection {
   }
 
   /** Runs the commands as one pipelined batch. Connects first if needed. */
-  async pipeline(commands: readonly (readonly (string | number)[])[]): Promise<RespValue[]> {
+  async pipeline(commands: readonly (readonly (string | number)[])[], timeoutMs = this.#opts.timeoutMs): Promise<RespValue[]> {
     const link = await this.#ensure();
-    return link.pipeline(commands, this.#opts.timeoutMs);
+    return link.pipeline(commands, timeoutMs);
+  }
+
+  /** Makes sure a connection is up; resolves true when a new one had to be opened. */
+  async connect(): Promise<boolean> {
+    if (this.#link?.alive) return false;
+    await this.#ensure();
+    return true;
   }
 
   async #ensure(): Promise<Link> {
