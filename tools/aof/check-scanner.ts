@@ -180,9 +180,10 @@ export class CheckScanner {
   /** Signals end of file and returns why the scan stopped. */
   end(): ScanStop {
     if (this.#st === St.Annot || this.#st === St.Header) {
-      if (this.#lineLen > 0) this.#lineDone();
+      if (this.#lineLen > 0) this.#lineDone(); // fgets returns the partial line
       else this.#finish({ kind: 'eof' }); // fgets returned NULL: no message of its own
-    } else if (this.#st === St.Data) {
+    }
+    if (this.#st === St.Data) {
       this.#error(`Expected to read ${this.#need} bytes, got ${this.#got} bytes`);
       this.#finish({ kind: 'error' });
     } else if (this.#st === St.Top) {

@@ -1,0 +1,59 @@
+/**
+ * AOF writing: commands as RESP multibulk (what the server appends), `#TS:` annotations, and a
+ * streaming writer that keeps the SELECT context right when records from different places are
+ * concatenated (edits, salvage): a SELECT is emitted before the first command and whenever the
+ * db changes, exactly like the server's feedAppendOnlyFile does.
+ *
+ *   *3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n
+ */
+import type { OutputSink } from '../io/files.js';
+
+export type Arg = string | Uint8Array;
+
+/** One command as RESP multibulk bytes. */
+export function encodeAofCommand(args: readonly Arg[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = typeof a === 'string' ? Buffer.from(a) : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** `#TS:<unix>\r\n`, the annotation aof-timestamp-enabled writes. */
+export function encodeTimestamp(unix: number | bigint): Buffer {
+  return Buffer.from(`#TS:${unix}\r\n`);
+}
+
+/** Writes commands to a sink, inserting SELECT when the db changes. */
+export class AofCommandWriter {
+  readonly #out: OutputSink;
+  #db = -1;
+  bytes = 0;
+  commands = 0;
+
+  constructor(out: OutputSink, opts: { initialDb?: number } = {}) {
+    this.#out = out;
+    this.#db = opts.initialDb ?? -1;
+  }
+
+  get db(): number {
+    return this.#db;
+  }
+
+  /** Writes a command that runs in `db` (a SELECT first if needed). SELECT itself is not passed here. */
+  async command(args: readonly Arg[], db: number): Promise<void> {
+    if (db !== this.#db) {
+      await this.raw(encodeAofCommand(['SELECT', String(db)]));
+      this.#db = db;
+    }
+    await this.raw(encodeAofCommand(args));
+    this.commands++;
+  }
+
+  /** Writes bytes as they are (a record copied verbatim, an annotation). */
+  async raw(bytes: Uint8Array): Promise<void> {
+    this.bytes += bytes.length;
+    await this.#out.write(bytes);
+  }
+}
