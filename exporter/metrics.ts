@@ -152,6 +152,7 @@ export const DESCRIPTIONS: Readonly<Record<string, { help: string; labels?: read
   latency_percentiles_usec: { help: 'A summary of latency percentile distribution per command', labels: ['cmd'] },
   config_key_value: { help: 'Config key and value', labels: ['key', 'value'] },
   config_value: { help: 'Config key and value as metric', labels: ['key'] },
+  connected_clients_details: { help: 'Details about connected clients' },
   connected_slave_lag_seconds: { help: 'Lag of connected slave', labels: ['slave_ip', 'slave_port', 'slave_state'] },
   connected_slave_offset_bytes: { help: 'Offset of connected slave', labels: ['slave_ip', 'slave_port', 'slave_state'] },
   db_avg_ttl_seconds: { help: 'Avg TTL in seconds', labels: ['db'] },
@@ -213,4 +214,4 @@ export const CONFIG_KEYS = ['databases', 'io-threads', 'maxclients', 'maxmemory'
 /** CONFIG values that become `config_<key>` gauges (redis_exporter's list). */
 export const CONFIG_GAUGES = new Set(['io-threads', 'maxclients', 'maxmemory']);
 /** Never exported, whatever the flags: they hold secrets. */
-export const REDACTED_CONFIG = new Set(['masterauth', 'requirepass', 'tls-key-file-pass', 'tls-client-key-file-pass', 'masteruser']);
+export const REDACTED_CONFIG = new Set(['masterauth', 'requirepass', 'tls-key-file-pass', 'tls-client-key-file-pass']);
