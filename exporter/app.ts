@@ -44,7 +44,14 @@ export function createExporterApp(opts: ExporterOptions): FastifyInstance {
   const ns = opts.namespace;
   const prefixed = (n: string) => (ns ? `${ns}_${n}` : n);
   const registry = new Registry();
-  if (!opts.redisOnlyMetrics) collectDefaultMetrics({ register: registry });
+  if (!opts.redisOnlyMetrics) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's gauges named *_total fail promtool's lint; the per-type gauges without
+    // the suffix (nodejs_active_handles{type=…}) carry the same information.
+    if (opts.lintCleanNames) {
+      for (const n of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(n);
+    }
+  }
   const requestErrors = new Counter({
     name: prefixed('target_scrape_request_errors_total'),
     help: 'Errors in requests to the exporter',
