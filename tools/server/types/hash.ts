@@ -1,0 +1,49 @@
+/**
+ * Hash value: an insertion-ordered Map. Redis keeps small hashes in a listpack and
+ * converts to a hashtable when `hash-max-listpack-entries` (128) is exceeded or any field
+ * or value is longer than `hash-max-listpack-value` (64); never back. Only the reported
+ * encoding follows those moments.
+ */
+export interface HashLimits { maxEntries: number; maxValue: number }
+
+export class HashValue {
+  readonly type = 'hash' as const;
+  readonly map = new Map<string, string>();
+  #listpack = true;
+
+  encoding(): string { return this.#listpack ? 'listpack' : 'hashtable'; }
+  get isListpack(): boolean { return this.#listpack; }
+  get size(): number { return this.map.size; }
+
+  memoryUsage(): number {
+    let n = 64;
+    for (const [k, v] of this.map) n += k.length + v.length + (this.#listpack ? 4 : 48);
+    return n;
+  }
+
+  convertToHashtable(): void { this.#listpack = false; }
+
+  /** hashTypeTryConversion: any over-long argument converts before the write. */
+  tryConversion(args: string[], from: number, to: number, limits: HashLimits): void {
+    if (!this.#listpack) return;
+    for (let i = from; i <= to && i < args.length; i++) {
+      if (args[i]!.length > limits.maxValue) { this.#listpack = false; return; }
+    }
+  }
+
+  get(field: string): string | undefined { return this.map.get(field); }
+
+  /** Returns true when the field is new. Converts after insert past maxEntries. */
+  set(field: string, value: string, limits: HashLimits): boolean {
+    const isNew = !this.map.has(field);
+    this.map.set(field, value);
+    if (this.#listpack) {
+      if (field.length > limits.maxValue || value.length > limits.maxValue || this.map.size > limits.maxEntries) {
+        this.#listpack = false;
+      }
+    }
+    return isNew;
+  }
+
+  delete(field: string): boolean { return this.map.delete(field); }
+}
