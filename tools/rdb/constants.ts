@@ -168,3 +168,14 @@ export const STREAM_ITEM_FLAG_SAMEFIELDS = 1 << 1;
 
 /** Module type names are 9 characters from this alphabet, 6 bits each (module.c). */
 export const MODULE_TYPE_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Type names as redis-check-rdb prints them (rdb_type_string[] in redis-check-rdb.c, which
+ * stops at 18 in 7.0; the names after it follow the same pattern).
+ */
+export const RDB_TYPE_NAMES: readonly string[] = [
+  'string', 'list-linked', 'set-hashtable', 'zset-v1', 'hash-hashtable', 'zset-v2', 'module-pre-release',
+  'module-value', '', 'hash-zipmap', 'list-ziplist', 'set-intset', 'zset-ziplist', 'hash-ziplist',
+  'quicklist', 'stream', 'hash-listpack', 'zset-listpack', 'quicklist-v2', 'stream-v2', 'set-listpack',
+  'stream-v3', 'hash-hashtable-md-prega', 'hash-listpack-md-prega', 'hash-hashtable-md', 'hash-listpack-md',
+];

@@ -38,7 +38,7 @@ const TWO32 = 4294967296;
 export function copyBytes(src: Uint8Array, start: number, end: number): Buffer {
   const n = end - start;
   const out = Buffer.allocUnsafe(n);
-  if (n < 48) {
+  if (n < 128) {
     for (let i = 0; i < n; i++) out[i] = src[start + i]!;
   } else {
     out.set(src.subarray(start, end));
