@@ -51,6 +51,13 @@ export class AofCommandWriter {
     this.commands++;
   }
 
+  /** Writes a SELECT if the current db is not `db`. */
+  async select(db: number): Promise<void> {
+    if (db === this.#db) return;
+    await this.raw(encodeAofCommand(['SELECT', String(db)]));
+    this.#db = db;
+  }
+
   /** Writes bytes as they are (a record copied verbatim, an annotation). */
   async raw(bytes: Uint8Array): Promise<void> {
     this.bytes += bytes.length;

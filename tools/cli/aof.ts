@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { RedkitError } from '../errors.js';
 import { checkAof } from '../aof/check.js';
-import { registerAofExtras } from '../aof/cli-extras.js';
+import { registerAofExtras, runStrictCli } from '../aof/cli-extras.js';
 
 /** Reads the first byte the user types (fgets(buf, 2, stdin)); null on EOF. */
 async function askStdin(): Promise<string | null> {
@@ -66,7 +66,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'with --strict: machine-readable report')
     .action(async (path: string, flags: CheckFlags) => {
       if (flags.strict) {
-        const { runStrictCli } = await import('../aof/cli-extras.js');
         ctx.exitCode = await runStrictCli(path, { json: !!flags.json }, ctx);
         return;
       }

@@ -1,0 +1,284 @@
+/**
+ * Streaming AOF reader with provenance: yields every command (and annotation) of one AOF byte
+ * stream, each with its file, byte offset, length, protocol line, db (tracking SELECT), whether
+ * it is inside MULTI…EXEC, and the last `#TS:` seen. It reads what redis-server's loader reads
+ * (bare-LF headers, any two bytes after a bulk), and reports damage instead of guessing:
+ *
+ *   #TS:1700000000\r\n                      -> annotation (ts 1700000000)
+ *   *2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n      -> command ['SELECT','3'], db 3 from here on
+ *   *3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv    -> damage 'truncated' at the `*` (EOF inside it)
+ *
+ * With `salvage`, after a damaged region the reader looks for the next offset where a complete,
+ * well-formed command of a known Redis command starts, reports the skipped byte range, and goes
+ * on. Memory is bounded by the largest single command (plus `resyncWindow` while resyncing).
+ */
+import { COMMAND_ARITY } from './command-table.js';
+
+export interface AofProvenance {
+  /** Name of the file (as given by the caller). */
+  file: string;
+  /** Byte offset of the record's first byte in that file. */
+  offset: number;
+  length: number;
+  /** 1-based protocol line of the record's first byte (headers, bulk terminators, annotations). */
+  line: number;
+}
+
+export interface AofCommandRecord extends AofProvenance {
+  kind: 'command';
+  args: Buffer[];
+  /** 0-based index of the command in the stream (annotations not counted). */
+  index: number;
+  /** Database the command runs in (SELECT records carry the db they select). */
+  db: number;
+  /** MULTI, the queued commands and EXEC of a transaction are all `inMulti`. */
+  inMulti: boolean;
+  /** Last `#TS:` annotation before the record, if any. */
+  timestamp: number | undefined;
+  /** Loader-accepted oddities: 'bare-lf' header, 'no-crlf' after a bulk. */
+  quirks?: string[];
+}
+
+export interface AofAnnotationRecord extends AofProvenance {
+  kind: 'annotation';
+  text: Buffer;
+  /** For `#TS:<unix>`: the timestamp. */
+  ts: number | undefined;
+}
+
+export type DamageReason =
+  | 'truncated' // EOF inside a command
+  | 'format' // a byte other than '*' or '#' where a command starts
+  | 'bad-argc' // *N with N < 1 or not a number
+  | 'bad-header' // $ header missing or malformed
+  | 'bad-length'; // negative or absurd bulk length
+
+export interface AofDamageRecord extends AofProvenance {
+  kind: 'damage';
+  reason: DamageReason;
+  detail: string;
+  /** With salvage: where reading resumed (end of the skipped range), or undefined at EOF. */
+  resumeAt?: number;
+}
+
+export type AofRecord = AofCommandRecord | AofAnnotationRecord | AofDamageRecord;
+
+export interface ReadAofOptions {
+  file?: string;
+  /** Offset of the first byte of `source` in the file (after an RDB preamble). */
+  startOffset?: number;
+  /** Initial db (a continuation file starts in the db its predecessor ended in). */
+  db?: number;
+  /** Keep going after damage (see module comment). Default false: stop at the first damage. */
+  salvage?: boolean;
+  /** Largest bulk accepted (Redis proto-max-bulk-len default, 512 MB). */
+  maxBulkLen?: number;
+  /** Index of the first command (for continuation across files). */
+  firstIndex?: number;
+}
+
+const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
+const MAX_ARGC = 1024 * 1024;
+/** Longest header line the loader reads (fgets with AOF_ANNOTATION_LINE_MAX_LEN). */
+const MAX_LINE = 1023;
+
+type Parse =
+  | { t: 'cmd'; end: number; args: Buffer[]; lines: number; quirks: string[] | undefined }
+  | { t: 'ann'; end: number; text: Buffer }
+  | { t: 'need'; min: number }
+  | { t: 'bad'; reason: DamageReason; detail: string; lines: number };
+
+/** Reads a `<prefix><int>\r?\n` line at p. */
+function readIntLine(buf: Buffer, p: number, eof: boolean): { v: number; next: number; bare: boolean } | 'need' | string {
+  const lim = Math.min(buf.length, p + MAX_LINE);
+  const nl = buf.indexOf(0x0a, p);
+  if (nl === -1 || nl >= lim) {
+    if (!eof && buf.length < p + MAX_LINE) return 'need';
+    return eof && nl === -1 ? 'eof' : 'line too long';
+  }
+  let i = p + 1;
+  let neg = false;
+  if (buf[i] === 0x2d) { neg = true; i++; }
+  const ds = i;
+  let v = 0;
+  while (i < nl && buf[i]! >= 0x30 && buf[i]! <= 0x39) { v = v * 10 + (buf[i]! - 0x30); i++; }
+  if (i === ds) return 'not a number';
+  const bare = i === nl;
+  if (!bare && !(buf[i] === 0x0d && i + 1 === nl)) return 'junk after the number';
+  return { v: neg ? -v : v, next: nl + 1, bare };
+}
+
+/** Tries to parse one record at p. Never throws; 'need' asks for more bytes. */
+function parseAt(buf: Buffer, p: number, eof: boolean, maxBulk: number): Parse {
+  const c = buf[p]!;
+  if (c === 0x23) {
+    const nl = buf.indexOf(0x0a, p);
+    if (nl === -1 || nl - p >= MAX_LINE) {
+      if (nl === -1 && !eof && buf.length - p < MAX_LINE) return { t: 'need', min: buf.length + 1 };
+      const end = nl === -1 ? Math.min(buf.length, p + MAX_LINE) : Math.min(nl + 1, p + MAX_LINE);
+      return { t: 'ann', end, text: buf.subarray(p, end) };
+    }
+    return { t: 'ann', end: nl + 1, text: buf.subarray(p, nl + 1) };
+  }
+  if (c !== 0x2a) return { t: 'bad', reason: 'format', detail: `expected '*' or '#', got byte 0x${c.toString(16).padStart(2, '0')}`, lines: 0 };
+  const h = readIntLine(buf, p, eof);
+  if (h === 'need') return { t: 'need', min: buf.length + 1 };
+  if (h === 'eof') return { t: 'bad', reason: 'truncated', detail: 'EOF inside the *N header', lines: 0 };
+  if (typeof h === 'string') return { t: 'bad', reason: 'bad-argc', detail: `bad *N header: ${h}`, lines: 0 };
+  if (h.v < 1 || h.v > MAX_ARGC) return { t: 'bad', reason: 'bad-argc', detail: `argument count ${h.v}`, lines: 0 };
+  let quirks: string[] | undefined = h.bare ? ['bare-lf'] : undefined;
+  let q = h.next;
+  let lines = 1;
+  const args: Buffer[] = new Array(h.v);
+  for (let j = 0; j < h.v; j++) {
+    if (q >= buf.length) return eof ? { t: 'bad', reason: 'truncated', detail: `EOF before argument ${j + 1} of ${h.v}`, lines } : { t: 'need', min: q + 1 };
+    if (buf[q] !== 0x24) return { t: 'bad', reason: 'bad-header', detail: `expected '$' for argument ${j + 1} of ${h.v}, got byte 0x${buf[q]!.toString(16).padStart(2, '0')}`, lines };
+    const l = readIntLine(buf, q, eof);
+    if (l === 'need') return { t: 'need', min: buf.length + 1 };
+    if (l === 'eof') return { t: 'bad', reason: 'truncated', detail: `EOF inside the $ header of argument ${j + 1}`, lines };
+    if (typeof l === 'string') return { t: 'bad', reason: 'bad-header', detail: `bad $ header of argument ${j + 1}: ${l}`, lines };
+    if (l.v < 0 || l.v > maxBulk) return { t: 'bad', reason: 'bad-length', detail: `bulk length ${l.v} of argument ${j + 1}`, lines };
+    if (l.bare) (quirks ??= []).push('bare-lf');
+    lines++;
+    const end = l.next + l.v + 2;
+    if (end > buf.length) {
+      if (eof) return { t: 'bad', reason: 'truncated', detail: `EOF inside argument ${j + 1} of ${h.v} (needs ${l.v} bytes)`, lines };
+      return { t: 'need', min: end };
+    }
+    args[j] = buf.subarray(l.next, l.next + l.v);
+    if (buf[end - 2] !== 0x0d || buf[end - 1] !== 0x0a) (quirks ??= []).push('no-crlf');
+    lines++;
+    q = end;
+  }
+  return { t: 'cmd', end: q, args, lines, quirks };
+}
+
+/** Is `args[0]` a Redis command name (so a resync point is believable)? */
+function knownCommand(name: Buffer): boolean {
+  return name.length < 40 && COMMAND_ARITY[name.toString('latin1').toLowerCase()] !== undefined;
+}
+
+function parseTs(text: Buffer): number | undefined {
+  const m = /^#TS:(\d+)\r?\n?$/.exec(text.toString('latin1'));
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Reads one AOF byte stream (RESP part only: pass the bytes after an RDB preamble with
+ * `startOffset` set to where they start).
+ */
+export async function* readAof(source: AsyncIterable<Uint8Array>, opts: ReadAofOptions = {}): AsyncGenerator<AofRecord> {
+  const file = opts.file ?? '<aof>';
+  const maxBulk = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN;
+  let window: Buffer = Buffer.alloc(0);
+  let winOff = opts.startOffset ?? 0; // file offset of window[0]
+  let p = 0; // parse position in window
+  let line = 1;
+  let db = opts.db ?? 0;
+  let index = opts.firstIndex ?? 0;
+  let multi = false;
+  let ts: number | undefined;
+  let eof = false;
+  const it = source[Symbol.asyncIterator]();
+  const pending: Buffer[] = [];
+  let pendingLen = 0;
+
+  /** Makes at least `min` bytes available in the window (or reaches EOF). */
+  const fill = async (min: number): Promise<void> => {
+    // drop consumed bytes first
+    if (p > 0) { window = window.subarray(p); winOff += p; min -= p; p = 0; }
+    while (!eof && window.length + pendingLen < min) {
+      const r = await it.next();
+      if (r.done) { eof = true; break; }
+      const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+      pending.push(b);
+      pendingLen += b.length;
+    }
+    if (pendingLen) {
+      window = window.length ? Buffer.concat([window, ...pending]) : pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending.length = 0;
+      pendingLen = 0;
+    }
+  };
+
+  await fill(1);
+  for (;;) {
+    if (p >= window.length) {
+      if (eof) return;
+      await fill(p + 1);
+      if (p >= window.length) return;
+    }
+    const r = parseAt(window, p, eof, maxBulk);
+    if (r.t === 'need') { await fill(Math.max(r.min, window.length + 1)); continue; }
+    const offset = winOff + p;
+    if (r.t === 'ann') {
+      const text = Buffer.from(r.text);
+      const t = parseTs(text);
+      if (t !== undefined) ts = t;
+      yield { kind: 'annotation', text, ts: t, file, offset, length: r.end - p, line };
+      line++;
+      p = r.end;
+      continue;
+    }
+    if (r.t === 'cmd') {
+      const args = r.args.map((a) => Buffer.from(a));
+      const name = args[0]!.toString('latin1').toLowerCase();
+      if (name === 'select' && args.length >= 2) {
+        const n = Number(args[1]!.toString('latin1'));
+        if (Number.isInteger(n) && n >= 0) db = n;
+      }
+      let inMulti = multi;
+      if (name === 'multi') { multi = true; inMulti = true; }
+      else if (name === 'exec') { inMulti = multi; multi = false; }
+      const rec: AofCommandRecord = { kind: 'command', args, index: index++, db, inMulti, timestamp: ts, file, offset, length: r.end - p, line };
+      if (r.quirks) rec.quirks = r.quirks;
+      yield rec;
+      line += r.lines;
+      p = r.end;
+      continue;
+    }
+    // damage
+    const damage: AofDamageRecord = { kind: 'damage', reason: r.reason, detail: r.detail, file, offset, length: 0, line };
+    if (!opts.salvage) {
+      damage.length = winOff + window.length - offset;
+      yield damage;
+      return;
+    }
+    // salvage: find the next believable command start after the damage. Candidates are any
+    // '*' that begins a complete, well-formed command whose name Redis knows.
+    let q = p + 1;
+    let resume: number | undefined;
+    for (;;) {
+      // drop what is behind the search point, keeping one byte of context
+      if (q - 1 > 0) { window = window.subarray(q - 1); winOff += q - 1; q = 1; }
+      p = 0;
+      const star = window.indexOf(0x2a, q);
+      if (star === -1) {
+        if (eof) break;
+        q = window.length;
+        await fill(window.length + 1);
+        continue;
+      }
+      const t = parseAt(window, star, eof, maxBulk);
+      if (t.t === 'need') {
+        await fill(Math.max(t.min, window.length + 1));
+        q = star;
+        continue;
+      }
+      if (t.t === 'cmd' && knownCommand(t.args[0]!) && !t.quirks) { resume = star; break; }
+      q = star + 1;
+    }
+    const resumeAbs = resume === undefined ? winOff + window.length : winOff + resume;
+    damage.length = resumeAbs - offset;
+    if (resume !== undefined) damage.resumeAt = resumeAbs;
+    yield damage;
+    multi = false; // a transaction cut by damage is not continued (see repair.ts)
+    if (resume === undefined) return;
+    p = resume;
+  }
+}
+
+/** Convenience: the `args[0]` of a command, lowercased. */
+export function commandName(rec: AofCommandRecord): string {
+  return rec.args[0]!.toString('latin1').toLowerCase();
+}

@@ -1,0 +1,81 @@
+/**
+ * `redkit aof stats`: what an AOF holds, in one streaming pass: commands per name (count and
+ * bytes), distinct keys (exact up to `maxKeys`, then marked as a lower bound), commands per db,
+ * time span of the `#TS:` annotations, transactions, the RDB part and any damage.
+ */
+import { resolveLayout, readAofSet, type AofLayout } from './layout.js';
+import { COMMAND_ARITY } from './command-table.js';
+
+export interface AofStats {
+  files: { name: string; size: number; rdbBytes: number }[];
+  totalBytes: number;
+  commands: number;
+  byCommand: Record<string, { count: number; bytes: number }>;
+  dbs: Record<string, number>;
+  keys: number;
+  /** True when `keys` stopped counting at maxKeys (then it is a lower bound). */
+  keysCapped: boolean;
+  transactions: number;
+  annotations: number;
+  firstTimestamp: number | undefined;
+  lastTimestamp: number | undefined;
+  damage: { file: string; offset: number; reason: string }[];
+}
+
+const KEYLESS = new Set(['select', 'multi', 'exec', 'discard', 'flushall', 'flushdb', 'swapdb', 'function', 'script', 'ping', 'echo', 'publish']);
+
+export async function aofStats(input: string | AofLayout, opts: { maxKeys?: number; onProgress?: (bytes: number) => void } = {}): Promise<AofStats> {
+  const layout = typeof input === 'string' ? await resolveLayout(input) : input;
+  const maxKeys = opts.maxKeys ?? 1_000_000;
+  const st: AofStats = {
+    files: layout.parts.map((p) => ({ name: p.name, size: p.size, rdbBytes: p.rdbEnd })),
+    totalBytes: layout.parts.reduce((a, p) => a + p.size, 0),
+    commands: 0, byCommand: {}, dbs: {}, keys: 0, keysCapped: false, transactions: 0, annotations: 0,
+    firstTimestamp: undefined, lastTimestamp: undefined, damage: [],
+  };
+  const keys = new Set<string>();
+  let n = 0;
+  for await (const rec of readAofSet(layout, { salvage: true })) {
+    if (rec.kind === 'rdb') continue;
+    if (rec.kind === 'annotation') {
+      st.annotations++;
+      if (rec.ts !== undefined) {
+        st.firstTimestamp ??= rec.ts;
+        st.lastTimestamp = rec.ts;
+      }
+      continue;
+    }
+    if (rec.kind === 'damage') { st.damage.push({ file: rec.file, offset: rec.offset, reason: `${rec.reason}: ${rec.detail}` }); continue; }
+    st.commands++;
+    const name = rec.args[0]!.toString('latin1').toLowerCase();
+    const c = (st.byCommand[name] ??= { count: 0, bytes: 0 });
+    c.count++;
+    c.bytes += rec.length;
+    st.dbs[rec.db] = (st.dbs[rec.db] ?? 0) + 1;
+    if (name === 'multi') st.transactions++;
+    if (!KEYLESS.has(name) && COMMAND_ARITY[name] !== undefined && rec.args.length > 1 && !st.keysCapped) {
+      keys.add(`${rec.db}\u0000${rec.args[1]!.toString('latin1')}`);
+      if (keys.size >= maxKeys) st.keysCapped = true;
+    }
+    if (opts.onProgress && ++n % 100_000 === 0) opts.onProgress(rec.offset);
+  }
+  st.keys = keys.size;
+  return st;
+}
+
+export function formatStats(s: AofStats): string {
+  const out: string[] = [];
+  for (const f of s.files) out.push(`file ${f.name}: ${f.size} bytes${f.rdbBytes ? ` (RDB part ${f.rdbBytes} bytes)` : ''}`);
+  out.push(`commands: ${s.commands}`, `distinct keys (first key of each command, per db): ${s.keys}${s.keysCapped ? '+ (counting stopped)' : ''}`);
+  out.push(`transactions: ${s.transactions}`, `annotations: ${s.annotations}`);
+  if (s.firstTimestamp !== undefined) {
+    out.push(`time span: ${new Date(s.firstTimestamp * 1000).toISOString()} .. ${new Date(s.lastTimestamp! * 1000).toISOString()} (${s.lastTimestamp! - s.firstTimestamp} s)`);
+  }
+  out.push(`dbs: ${Object.entries(s.dbs).map(([db, n]) => `db${db}=${n}`).join(' ')}`);
+  out.push('command            count        bytes');
+  for (const [name, c] of Object.entries(s.byCommand).sort((a, b) => b[1].bytes - a[1].bytes)) {
+    out.push(`${name.padEnd(16)} ${String(c.count).padStart(8)} ${String(c.bytes).padStart(12)}`);
+  }
+  for (const d of s.damage) out.push(`damage: ${d.file} offset ${d.offset}: ${d.reason}`);
+  return `${out.join('\n')}\n`;
+}
