@@ -83,18 +83,41 @@ export interface OutputSink {
   abort(): Promise<void>;
 }
 
-/** Buffered writer: collects small writes into 64 KiB blocks before touching the fd. */
+/** Collects small writes into 64 KiB blocks before handing them to `sink`. */
 const BLOCK = 64 * 1024;
 
-export class AtomicOutput implements OutputSink {
+abstract class BufferedOutput implements OutputSink {
+  #buf: Buffer[] = [];
+  #buffered = 0;
+
+  protected abstract sink(data: Buffer): Promise<void>;
+  abstract commit(): Promise<void>;
+  abstract abort(): Promise<void>;
+
+  async write(chunk: string | Uint8Array): Promise<void> {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.#buf.push(b);
+    this.#buffered += b.length;
+    if (this.#buffered >= BLOCK) await this.flush();
+  }
+
+  protected async flush(): Promise<void> {
+    if (this.#buffered === 0) return;
+    const data = this.#buf.length === 1 ? this.#buf[0]! : Buffer.concat(this.#buf, this.#buffered);
+    this.#buf = [];
+    this.#buffered = 0;
+    await this.sink(data);
+  }
+}
+
+export class AtomicOutput extends BufferedOutput {
   readonly path: string;
   readonly tempPath: string;
   #fh: FileHandle | undefined;
-  #buf: Buffer[] = [];
-  #buffered = 0;
   #done = false;
 
   private constructor(path: string, tempPath: string, fh: FileHandle) {
+    super();
     this.path = path;
     this.tempPath = tempPath;
     this.#fh = fh;
@@ -111,24 +134,13 @@ export class AtomicOutput implements OutputSink {
     return new AtomicOutput(path, tempPath, fh);
   }
 
-  async write(chunk: string | Uint8Array): Promise<void> {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#buf.push(b);
-    this.#buffered += b.length;
-    if (this.#buffered >= BLOCK) await this.#flush();
-  }
-
-  async #flush(): Promise<void> {
-    if (!this.#fh || this.#buffered === 0) return;
-    const data = this.#buf.length === 1 ? this.#buf[0]! : Buffer.concat(this.#buf, this.#buffered);
-    this.#buf = [];
-    this.#buffered = 0;
-    await this.#fh.write(data);
+  protected async sink(data: Buffer): Promise<void> {
+    await this.#fh!.write(data);
   }
 
   async commit(): Promise<void> {
     if (this.#done) return;
-    await this.#flush();
+    await this.flush();
     const fh = this.#fh!;
     await fh.sync();
     await fh.close();
@@ -147,33 +159,19 @@ export class AtomicOutput implements OutputSink {
 }
 
 /** Writes to stdout, respecting back-pressure; `commit` waits for the drain. */
-export class StdoutOutput implements OutputSink {
-  #buf: Buffer[] = [];
-  #buffered = 0;
-
-  async write(chunk: string | Uint8Array): Promise<void> {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#buf.push(b);
-    this.#buffered += b.length;
-    if (this.#buffered >= BLOCK) await this.#flush();
-  }
-
-  async #flush(): Promise<void> {
-    if (this.#buffered === 0) return;
-    const data = Buffer.concat(this.#buf, this.#buffered);
-    this.#buf = [];
-    this.#buffered = 0;
+export class StdoutOutput extends BufferedOutput {
+  protected async sink(data: Buffer): Promise<void> {
     if (!process.stdout.write(data)) {
       await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
     }
   }
 
   async commit(): Promise<void> {
-    await this.#flush();
+    await this.flush();
   }
 
   async abort(): Promise<void> {
-    await this.#flush();
+    await this.flush();
   }
 }
 
