@@ -5,7 +5,7 @@
 import type { CommandContext, CommandSpec } from '../command.js';
 import { HashValue, type HashLimits } from '../types/hash.js';
 import { parseScanArgs, scanReply } from '../types/hash-scan.js';
-import { formatHumanDouble, parseBigLL, parseLL, strtod } from '../types/zset-util.js';
+import { formatHumanDouble, parseBigLL, strtod } from '../types/zset-util.js';
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
 
@@ -194,13 +194,14 @@ export function sampleIndices(n: number, k: number): number[] {
 
 function hrandfield(c: CommandContext, argv: string[]): void {
   if (argv.length >= 3) {
-    const l = parseLL(argv[2]!);
-    if (l === null) { c.reply.error(ERR_NOT_INT); return; }
-    if (l < -9223372036854775807) { c.reply.error('ERR value is out of range'); return; }
+    const big = parseBigLL(argv[2]!);
+    if (big === null) { c.reply.error(ERR_NOT_INT); return; }
+    if (big < -9223372036854775807n) { c.reply.error('ERR value is out of range'); return; }
+    const l = Number(big);
     let withvalues = false;
     if (argv.length === 4 && argv[3]!.toLowerCase() === 'withvalues') withvalues = true;
     else if (argv.length >= 4) { c.syntaxError(); return; }
-    if (withvalues && l < -4611686018427387903) { c.reply.error('ERR value is out of range'); return; }
+    if (withvalues && big < -4611686018427387903n) { c.reply.error('ERR value is out of range'); return; }
     const h = getHash(c, argv[1]!, false);
     if (h === null) return;
     if (!h || l === 0) { c.reply.arrayHeader(0); return; }

@@ -6,7 +6,7 @@
 import type { CommandContext, CommandSpec } from '../command.js';
 import { SetValue, isInt64String, type SetLimits } from '../types/set.js';
 import { parseScanArgs, scanReply } from '../types/hash-scan.js';
-import { parseLL } from '../types/zset-util.js';
+import { parseBigLL, parseLL } from '../types/zset-util.js';
 import { sampleIndices } from './hash.js';
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
@@ -174,9 +174,10 @@ function spopWithCount(c: CommandContext, argv: string[]): void {
 function srandmember(c: CommandContext, argv: string[]): void {
   if (argv.length > 3) { c.syntaxError(); return; }
   if (argv.length === 3) {
-    const l = parseLL(argv[2]!);
-    if (l === null) { c.reply.error(ERR_NOT_INT); return; }
-    if (l < -9223372036854775807) { c.reply.error('ERR value is out of range'); return; }
+    const big = parseBigLL(argv[2]!);
+    if (big === null) { c.reply.error(ERR_NOT_INT); return; }
+    if (big < -9223372036854775807n) { c.reply.error('ERR value is out of range'); return; }
+    const l = Number(big);
     const s = getSet(c, argv[1]!, false);
     if (s === null) return;
     if (!s || l === 0) { c.reply.arrayHeader(0); return; }

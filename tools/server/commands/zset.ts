@@ -9,7 +9,7 @@ import { ZSetValue, type LexRange, type ScoreRange, type ZsetLimits } from '../t
 import { lexGteMin, lexLteMax, valueGteMin, valueLteMax, type SkipNode } from '../types/zset-skiplist.js';
 import type { SetValue } from '../types/set.js';
 import { parseScanArgs, scanReply } from '../types/hash-scan.js';
-import { parseLL, parseLexRange, parseScoreRange, parseTimeoutSeconds, strtod } from '../types/zset-util.js';
+import { parseBigLL, parseLL, parseLexRange, parseScoreRange, parseTimeoutSeconds, strtod } from '../types/zset-util.js';
 import { sampleIndices } from './hash.js';
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
@@ -501,13 +501,14 @@ function zmpopGeneric(c: CommandContext, argv: string[], numkeysIdx: number, blo
 
 function zrandmember(c: CommandContext, argv: string[]): void {
   if (argv.length >= 3) {
-    const l = parseLL(argv[2]!);
-    if (l === null) { c.reply.error(ERR_NOT_INT); return; }
-    if (l < -9223372036854775807) { c.reply.error('ERR value is out of range'); return; }
+    const big = parseBigLL(argv[2]!);
+    if (big === null) { c.reply.error(ERR_NOT_INT); return; }
+    if (big < -9223372036854775807n) { c.reply.error('ERR value is out of range'); return; }
+    const l = Number(big);
     let withscores = false;
     if (argv.length === 4 && argv[3]!.toLowerCase() === 'withscores') withscores = true;
     else if (argv.length >= 4) { c.syntaxError(); return; }
-    if (withscores && l < -4611686018427387903) { c.reply.error('ERR value is out of range'); return; }
+    if (withscores && big < -4611686018427387903n) { c.reply.error('ERR value is out of range'); return; }
     const z = getZset(c, argv[1]!, false);
     if (z === null) return;
     if (!z || l === 0) { c.reply.arrayHeader(0); return; }
