@@ -143,3 +143,55 @@ export function redisView(k: CollectedKey, now: number): Record<string, unknown>
   }
   return out;
 }
+
+/** The collected key as an in-memory value (null for module values). */
+export function toValue(k: CollectedKey): import('../../tools/rdb/writer.js').RdbValue | null {
+  switch (k.rec.type) {
+    case 'string':
+      return { type: 'string', value: k.items[0] as Buffer };
+    case 'list':
+    case 'set':
+      return { type: k.rec.type, items: k.items as Buffer[] };
+    case 'zset':
+      return { type: 'zset', items: k.items as ZsetMember[] };
+    case 'hash':
+      return { type: 'hash', items: k.items as HashField[] };
+    case 'stream':
+      return { type: 'stream', items: k.items as StreamEntry[], meta: k.stream! };
+    default:
+      return null;
+  }
+}
+
+/** Order-insensitive, JSON-comparable form of a value (for round-trip comparisons). */
+export function normalize(v: import('../../tools/rdb/writer.js').RdbValue): unknown {
+  const h = (b: Buffer): string => b.toString('hex');
+  switch (v.type) {
+    case 'string':
+      return ['string', h(v.value)];
+    case 'list':
+      return ['list', v.items.map(h)];
+    case 'set':
+      return ['set', [...new Set(v.items.map(h))].sort()];
+    case 'zset':
+      return ['zset', v.items.map((z) => [h(z.member), Object.is(z.score, -0) ? '-0' : String(z.score)]).sort()];
+    case 'hash':
+      return ['hash', v.items.map((f) => [h(f.field), h(f.value), f.expireMs ?? null]).sort()];
+    case 'stream': {
+      const m = v.meta;
+      return [
+        'stream',
+        v.items.map((e) => [sid(e.id), e.fields.map(([a, b]) => [h(a), h(b)])]),
+        m.length,
+        sid(m.lastId),
+        m.groups.map((g) => [
+          h(g.name),
+          sid(g.lastId),
+          g.entriesRead ?? -1,
+          g.pending.map((p) => [sid(p.id), p.deliveryTimeMs, p.deliveryCount]).sort(),
+          g.consumers.map((c) => [h(c.name), c.seenTimeMs, c.pending.map(sid).sort()]),
+        ]),
+      ];
+    }
+  }
+}

@@ -15,3 +15,15 @@ export { readRdb, readRdbBatches, bufferSource, RdbParser, moduleNameFromId, str
 export { checkRdb, formatCheckReport, type CheckOptions, type CheckResult, type CheckDbStats, type CheckEvent } from './check.js';
 export { Crc64, crc64 } from './crc64.js';
 export { lzfDecompress, lzfCompress } from './lzf.js';
+export {
+  RdbWriter,
+  ListpackBuilder,
+  encodeDumpPayload,
+  decodeDumpPayload,
+  chooseRdbType,
+  canonicalInt,
+  type RdbValue,
+  type RdbEncodeOptions,
+  type RdbWriterOptions,
+  type DecodedDump,
+} from './writer.js';
