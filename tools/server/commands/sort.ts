@@ -189,9 +189,15 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): void
 
 /** SORT's keys: the sorted key plus STORE's destination (BY/GET patterns are not declared keys). */
 function sortKeys(argv: string[]): number[] {
-  const out = [1];
-  for (let i = 2; i < argv.length - 1; i++) if (argv[i]!.toLowerCase() === 'store') { out.push(i + 1); break; }
-  return out;
+  const skip: Record<string, number> = { limit: 2, get: 1, by: 1 };
+  let store = -1;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    const n = skip[a];
+    if (n !== undefined) i += n;
+    else if (a === 'store' && i + 1 < argv.length) store = i + 1; // the last STORE wins, as sortGetKeys
+  }
+  return store < 0 ? [1] : [1, store];
 }
 
 export const commands = [
