@@ -1,0 +1,182 @@
+/**
+ * `redkit rdb jsonl DUMP`: JSON Lines, one object per key (plus one per function library),
+ * for jq and friends. Schema (fields in this order; `idle`/`freq` only when the dump has them):
+ *
+ *   {"db":0,"key":"user:1","type":"hash","encoding":"listpack","expiry":null,
+ *    "value":[["name","Ann"],["age","42"]]}
+ *   {"db":0,"key":"z","type":"zset","encoding":"skiplist","expiry":1700000000000,"idle":12,
+ *    "value":[["a",1.5],["b","inf"]]}
+ *
+ * - `type`: string | list | set | zset | hash | stream | module (as TYPE names them);
+ *   `encoding`: how the value is stored in the file (ziplist, listpack, quicklist2, intset, ...).
+ * - `expiry`: absolute expiry in ms since the epoch, or null.
+ * - `value`: string -> bytes; list / set -> [bytes...] in file order; hash -> [[field, value]]
+ *   or [field, value, fieldExpiryMs] for fields with a TTL; zset -> [[member, score]] with score
+ *   a JSON number, or "inf" / "-inf" / "nan"; stream -> {"entries":[{"id":"1-0","fields":
+ *   [[f, v]]}], "length", "last_id", "first_id", "max_deleted_entry_id", "entries_added",
+ *   "groups":[{"name","last_id","entries_read","pending":[{"id","delivery_time",
+ *   "delivery_count"}],"consumers":[{"name","seen_time","active_time","pending":[id]}]}]};
+ *   module -> {"module":"ReJSON-RL","version":0} (payload is opaque).
+ * - A function library is a line {"function":"#!lua name=mylib\n..."}.
+ *
+ * Bytes (keys, values, fields, members, names) are binary-safe: bytes that are valid UTF-8 are
+ * a JSON string (UTF-8 in the output; `"`, `\` and control characters escaped as JSON requires);
+ * anything else is an object {"base64":"..."} with the standard base64 of the exact bytes.
+ */
+import type { RdbRecord, StreamMeta } from '../types.js';
+import { latin1 } from './escape.js';
+import type { ByteOut, RdbReport } from './run.js';
+import { streamIdText } from './values.js';
+
+const SAFE_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+const NEEDS_ESCAPE = /[\x00-\x1f"\\]/g;
+const isUtf8 = (Buffer as unknown as { isUtf8?: (b: Uint8Array) => boolean }).isUtf8;
+
+function escapeChar(c: string): string {
+  switch (c) {
+    case '"':
+      return '\\"';
+    case '\\':
+      return '\\\\';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+  }
+  return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+}
+
+/** A binary-safe JSON value for bytes, as a byte string (UTF-8 passes through). */
+export function jsonBytes(b: Buffer): string {
+  const s = latin1(b);
+  if (!SAFE_ASCII.test(s)) return '"' + s + '"';
+  const utf8 = isUtf8 ? isUtf8(b) : Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+  if (!utf8) return '{"base64":"' + b.toString('base64') + '"}';
+  return '"' + s.replace(NEEDS_ESCAPE, escapeChar) + '"';
+}
+
+function jsonScore(x: number): string {
+  if (Number.isNaN(x)) return '"nan"';
+  if (x === Infinity) return '"inf"';
+  if (x === -Infinity) return '"-inf"';
+  return String(x);
+}
+
+export class JsonlReport implements RdbReport {
+  #out: ByteOut;
+  #first = true;
+
+  constructor(out: ByteOut) {
+    this.#out = out;
+  }
+
+  onRecord(rec: RdbRecord): void {
+    const out = this.#out;
+    switch (rec.kind) {
+      case 'function':
+        out.s += '{"function":' + jsonBytes(rec.code) + '}\n';
+        return;
+      case 'key': {
+        let s = '{"db":' + rec.db + ',"key":' + jsonBytes(rec.key) + ',"type":"' + rec.type + '","encoding":"' + rec.encoding + '","expiry":' + (rec.expireMs === null ? 'null' : String(rec.expireMs));
+        if (rec.idle !== undefined) s += ',"idle":' + rec.idle;
+        if (rec.freq !== undefined) s += ',"freq":' + rec.freq;
+        s += ',"value":';
+        switch (rec.type) {
+          case 'string':
+            s += jsonBytes(rec.value ?? Buffer.alloc(0));
+            break;
+          case 'stream':
+            s += '{"entries":[';
+            break;
+          case 'module':
+            s += '{"module":"' + (rec.module?.name ?? '') + '","version":' + (rec.module?.version ?? 0) + '}';
+            break;
+          default:
+            s += '[';
+        }
+        this.#first = true;
+        out.s += s;
+        return;
+      }
+      case 'elements': {
+        const el = rec.elements;
+        let s = '';
+        let first = this.#first;
+        switch (el.type) {
+          case 'list':
+          case 'set':
+            for (const v of el.items) {
+              s += (first ? '' : ',') + jsonBytes(v);
+              first = false;
+            }
+            break;
+          case 'hash':
+            for (const f of el.items) {
+              s += (first ? '[' : ',[') + jsonBytes(f.field) + ',' + jsonBytes(f.value) + (f.expireMs !== undefined ? ',' + f.expireMs : '') + ']';
+              first = false;
+            }
+            break;
+          case 'zset':
+            for (const m of el.items) {
+              s += (first ? '[' : ',[') + jsonBytes(m.member) + ',' + jsonScore(m.score) + ']';
+              first = false;
+            }
+            break;
+          case 'stream':
+            for (const e of el.items) {
+              s += (first ? '' : ',') + '{"id":"' + streamIdText(e.id) + '","fields":[';
+              for (let k = 0; k < e.fields.length; k++) {
+                const [f, v] = e.fields[k]!;
+                s += (k > 0 ? ',[' : '[') + jsonBytes(f) + ',' + jsonBytes(v) + ']';
+              }
+              s += ']}';
+              first = false;
+            }
+            break;
+        }
+        this.#first = first;
+        out.s += s;
+        return;
+      }
+      case 'key-end':
+        switch (rec.type) {
+          case 'string':
+          case 'module':
+            out.s += '}\n';
+            return;
+          case 'stream':
+            out.s += '],' + streamMetaJsonl(rec.stream) + '}}\n';
+            return;
+          default:
+            out.s += ']}\n';
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+function streamMetaJsonl(meta: StreamMeta | undefined): string {
+  if (!meta) return '"length":0,"groups":[]';
+  let s = '"length":' + meta.length + ',"last_id":"' + streamIdText(meta.lastId) + '"';
+  if (meta.firstId) s += ',"first_id":"' + streamIdText(meta.firstId) + '"';
+  if (meta.maxDeletedEntryId) s += ',"max_deleted_entry_id":"' + streamIdText(meta.maxDeletedEntryId) + '"';
+  if (meta.entriesAdded !== undefined) s += ',"entries_added":' + meta.entriesAdded;
+  s += ',"groups":[';
+  meta.groups.forEach((g, gi) => {
+    s += (gi > 0 ? ',' : '') + '{"name":' + jsonBytes(g.name) + ',"last_id":"' + streamIdText(g.lastId) + '"';
+    if (g.entriesRead !== undefined) s += ',"entries_read":' + g.entriesRead;
+    s += ',"pending":[' + g.pending.map((p) => '{"id":"' + streamIdText(p.id) + '","delivery_time":' + p.deliveryTimeMs + ',"delivery_count":' + p.deliveryCount + '}').join(',');
+    s += '],"consumers":[';
+    g.consumers.forEach((c, ci) => {
+      s += (ci > 0 ? ',' : '') + '{"name":' + jsonBytes(c.name) + ',"seen_time":' + c.seenTimeMs;
+      if (c.activeTimeMs !== undefined) s += ',"active_time":' + c.activeTimeMs;
+      s += ',"pending":[' + c.pending.map((id) => '"' + streamIdText(id) + '"').join(',') + ']}';
+    });
+    s += ']}';
+  });
+  return s + ']';
+}
