@@ -12,6 +12,7 @@ import type { CliContext } from './context.js';
 import { keySlot } from '../slot/index.js';
 import { parseHexKey, readKeyLines } from '../slot/keys.js';
 import type { ClusterSlotMap } from '../slot/cluster.js';
+import { loadClusterSlotMap } from '../slot/cluster-live.js';
 import { openInput } from '../io/files.js';
 
 interface SlotOptions {
@@ -29,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--cluster <url>', 'redis://host:port of a cluster node: add the node owning each slot')
     .option('--check-same-slot', 'exit 1 (CROSSSLOT) unless all keys hash to the same slot')
     .action(async (keys: string[], opts: SlotOptions) => {
-      const map: ClusterSlotMap | undefined = opts.cluster ? await loadClusterSlotMapLazy(opts.cluster) : undefined;
+      const map: ClusterSlotMap | undefined = opts.cluster ? await loadClusterSlotMap(opts.cluster) : undefined;
       const out = new LineWriter(ctx.stdout);
       const seen = new Set<number>();
       const emit = (key: Buffer, shown: Buffer): void => {
@@ -99,8 +100,3 @@ class LineWriter {
   }
 }
 
-/** Loaded lazily so that plain slot computation never touches the network code. */
-async function loadClusterSlotMapLazy(url: string): Promise<ClusterSlotMap> {
-  const { loadClusterSlotMap } = await import('../slot/cluster-live.js');
-  return loadClusterSlotMap(url);
-}

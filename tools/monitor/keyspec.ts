@@ -251,7 +251,9 @@ export const KEY_SPECS: Readonly<Record<string, readonly KeySpec[]>> = {
 };
 
 /** Reads argument i (0 = command name) as a latin1 string. */
-export type ArgReader = (i: number) => string;
+export interface ArgReader {
+  arg(i: number): string;
+}
 
 function eqIgnoreCase(a: string, upper: string): boolean {
   return a.length === upper.length && a.toUpperCase() === upper;
@@ -267,20 +269,26 @@ function parseCount(s: string): number {
  * `name` is the upper-case command name (argument 0). Malformed commands (wrong numkeys,
  * missing keyword) yield the keys that can be found, like Redis's partial key extraction.
  */
-export function keyPositionsInto(name: string, argc: number, arg: ArgReader, out: number[]): number {
+export function keyPositionsInto(name: string, argc: number, args: ArgReader, out: number[]): number {
   out.length = 0;
   let specs: readonly KeySpec[] | undefined;
   if (CONTAINERS.has(name)) {
     if (argc < 2) return 0;
-    specs = KEY_SPECS[`${name}|${arg(1).toUpperCase()}`];
+    specs = KEY_SPECS[`${name}|${args.arg(1).toUpperCase()}`];
   } else if (name === 'SORT' || name === 'SORT_RO') {
-    return sortKeys(name, argc, arg, out);
+    return sortKeys(name, argc, args, out);
   } else if (name === 'MIGRATE') {
-    return migrateKeys(argc, arg, out);
+    return migrateKeys(argc, args, out);
   } else {
     specs = KEY_SPECS[name];
   }
   if (!specs) return 0;
+  return specKeysInto(specs, argc, args, out);
+}
+
+/** Key positions from a resolved spec list (the part of keyPositionsInto after the lookup). */
+export function specKeysInto(specs: readonly KeySpec[], argc: number, args: ArgReader, out: number[]): number {
+  out.length = 0;
   for (const spec of specs) {
     let first = 0;
     const b = spec.begin;
@@ -290,7 +298,7 @@ export function keyPositionsInto(name: string, argc: number, arg: ArgReader, out
       const end = b.startfrom > 0 ? argc - 1 : 1;
       for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
         if (i >= argc || i < 1) break;
-        if (eqIgnoreCase(arg(i), b.keyword)) {
+        if (eqIgnoreCase(args.arg(i), b.keyword)) {
           first = i + 1;
           break;
         }
@@ -308,7 +316,7 @@ export function keyPositionsInto(name: string, argc: number, arg: ArgReader, out
     } else {
       step = f.step;
       if (first + f.keynumidx >= argc) continue;
-      const numkeys = parseCount(arg(first + f.keynumidx));
+      const numkeys = parseCount(args.arg(first + f.keynumidx));
       if (!(numkeys >= 0)) continue;
       first += f.firstkey;
       last = first + numkeys - 1;
@@ -323,12 +331,13 @@ export function keyPositionsInto(name: string, argc: number, arg: ArgReader, out
 export function keyPositions(args: readonly string[]): number[] {
   const out: number[] = [];
   if (args.length === 0) return out;
-  keyPositionsInto(args[0]!.toUpperCase(), args.length, (i) => args[i]!, out);
+  keyPositionsInto(args[0]!.toUpperCase(), args.length, { arg: (i) => args[i]! }, out);
   return out;
 }
 
 /** SORT key [BY p] [LIMIT o c] [GET p …] [ASC|DESC] [ALPHA] [STORE dst]: like sortGetKeys(). */
-function sortKeys(name: string, argc: number, arg: ArgReader, out: number[]): number {
+function sortKeys(name: string, argc: number, args: ArgReader, out: number[]): number {
+  const arg = (i: number): string => args.arg(i);
   if (argc < 2) return 0;
   out.push(1);
   if (name === 'SORT_RO') return 1;
@@ -344,7 +353,8 @@ function sortKeys(name: string, argc: number, arg: ArgReader, out: number[]): nu
 }
 
 /** MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw | AUTH2 u pw] [KEYS k…]. */
-function migrateKeys(argc: number, arg: ArgReader, out: number[]): number {
+function migrateKeys(argc: number, args: ArgReader, out: number[]): number {
+  const arg = (i: number): string => args.arg(i);
   if (argc < 6) return 0;
   let first = 3;
   let num = 1;

@@ -21,7 +21,7 @@ export function byName(a: string, b: string): number {
 
 export class TopK {
   readonly capacity: number;
-  #map = new Map<string, number>();
+  #map = new Map<string, { c: number }>();
   #maxError = 0;
   #total = 0;
 
@@ -31,19 +31,19 @@ export class TopK {
 
   add(name: string, n = 1): void {
     this.#total += n;
-    const c = this.#map.get(name);
-    if (c === undefined) {
-      this.#map.set(name, n);
+    const h = this.#map.get(name);
+    if (h === undefined) {
+      this.#map.set(name, { c: n });
       if (this.#map.size > this.capacity) this.#prune();
     } else {
-      this.#map.set(name, c + n);
+      h.c += n;
     }
   }
 
   #prune(): void {
-    const counts = Float64Array.from(this.#map.values()).sort().reverse();
+    const counts = Float64Array.from(this.#map.values(), (h) => h.c).sort().reverse();
     const threshold = counts[Math.floor(this.capacity / 2)]!;
-    for (const [k, c] of this.#map) if (c <= threshold) this.#map.delete(k);
+    for (const [k, h] of this.#map) if (h.c <= threshold) this.#map.delete(k);
     this.#maxError += threshold;
   }
 
@@ -68,7 +68,7 @@ export class TopK {
   /** The n largest, count descending then name ascending (byte order for latin1 strings). */
   top(n: number): TopEntry[] {
     const all: TopEntry[] = [];
-    for (const [name, count] of this.#map) all.push({ name, count });
+    for (const [name, h] of this.#map) all.push({ name, count: h.c });
     all.sort((a, b) => b.count - a.count || byName(a.name, b.name));
     return all.slice(0, n);
   }

@@ -47,16 +47,29 @@ export function crc16Latin1(s: string, start = 0, end = s.length): number {
   return crc;
 }
 
+/**
+ * One pass in the common case (no `{`): the CRC of the whole key is computed while looking for
+ * the brace; only a key with a `{` is looked at again.
+ */
 function slotOfBytes(key: Uint8Array): number {
+  const tab = CRC16_TAB;
   const n = key.length;
-  let s = 0;
-  for (; s < n; s++) if (key[s] === OPEN) break;
-  if (s < n) {
-    let e = s + 1;
-    for (; e < n; e++) if (key[e] === CLOSE) break;
-    if (e < n && e !== s + 1) return crc16(key, s + 1, e) & 0x3fff;
+  let crc = 0;
+  for (let i = 0; i < n; i++) {
+    const c = key[i]!;
+    if (c === OPEN) {
+      for (let e = i + 1; e < n; e++) {
+        if (key[e] === CLOSE) {
+          if (e > i + 1) return crc16(key, i + 1, e) & 0x3fff;
+          break;
+        }
+      }
+      for (; i < n; i++) crc = ((crc << 8) & 0xffff) ^ tab[((crc >>> 8) ^ key[i]!) & 0xff]!;
+      return crc & 0x3fff;
+    }
+    crc = ((crc << 8) & 0xffff) ^ tab[((crc >>> 8) ^ c) & 0xff]!;
   }
-  return crc16(key, 0, n) & 0x3fff;
+  return crc & 0x3fff;
 }
 
 function slotOfLatin1(key: string): number {

@@ -1,0 +1,467 @@
+/**
+ * The default `redkit monitor` report: redis-faina's sections, corrected.
+ *
+ * Streaming and bounded: one pass over the lines; counts in top-k tables, call durations in a
+ * fixed-size log-linear histogram, only the slowest few calls kept. Nothing grows with the
+ * number of lines (see stats.ts for the bounds).
+ *
+ * Time attribution (the rule the README states). MONITOR timestamps say when Redis LOGGED a
+ * command, and that moment moved in Redis 7.0:
+ *   - Redis >= 7.0: a native command is logged after it has run; EVAL/EVALSHA/FCALL (and _RO)
+ *     are logged before their script runs, and each redis.call() inside the script is logged
+ *     (as a `[db lua]` line) after that call has run. So the gap between two consecutive lines
+ *     is charged to: the script, if the later line is a `lua` line of it or the earlier line
+ *     belongs to a script (its start or one of its lua lines); otherwise, to the later line's
+ *     command when it is a native command; the gap before a script's start line is idle time
+ *     and charged to nobody.
+ *   - Redis < 7.0 (2.6 .. 6.2): every line is logged before its command runs, so the gap after
+ *     a line is charged to that line's command (to the script, for script starts and lua lines).
+ * A gap also contains network, parsing and idle time of a server that was waiting for the next
+ * command, so every duration here is an UPPER BOUND of the command's execution time.
+ */
+import { LineSplitter } from './lines.js';
+import { MonitorLine, reprBytes, type ClientKind } from './parser.js';
+import { CONTAINERS, KEY_SPECS, keyPositionsInto, specKeysInto, SCRIPT_COMMANDS, type KeySpec } from './keyspec.js';
+import { ByteInterner } from './intern.js';
+import { LogHistogram, TopK, byName } from './stats.js';
+
+export interface MonitorOptions {
+  /** Redis version that produced the capture: decides the time attribution (default 7.0). */
+  redisVersion?: string;
+  /** Prefix delimiter for "Top Prefixes" (default `:`). */
+  prefixDelimiter?: string;
+  /** Rows per top list (default 8, like redis-faina). */
+  top?: number;
+  /** Distinct names kept exactly per table before top-k pruning (default 131072). */
+  capacity?: number;
+  /** How many junk lines to quote in the report (default 5). */
+  junkExamples?: number;
+}
+
+export interface CountRow {
+  name: string;
+  count: number;
+  /** Share in percent (of commands, or of key references for keys and prefixes). */
+  percent: number;
+}
+
+export interface TimeRow {
+  name: string;
+  /** Summed upper-bound microseconds. */
+  us: number;
+  calls: number;
+}
+
+export interface SlowCall {
+  us: number;
+  line: number;
+  db: number;
+  client: string;
+  call: string;
+}
+
+export interface MonitorReport {
+  redisVersion: string;
+  attribution: 'logged-after (Redis >= 7.0)' | 'logged-before (Redis < 7.0)';
+  lines: {
+    total: number;
+    commands: number;
+    /** Commands issued by scripts (`lua` lines). */
+    scriptCommands: number;
+    /** redis-cli's `OK`, blank lines. */
+    ignored: number;
+    junk: number;
+    junkExamples: Array<{ line: number; offset: number; reason: string; text: string }>;
+  };
+  /** First and last timestamps (µs since the epoch), null when there was no command. */
+  firstTs: number | null;
+  lastTs: number | null;
+  spanUs: number;
+  commandsPerSec: number | null;
+  keyReferences: number;
+  topPrefixes: CountRow[];
+  topKeys: CountRow[];
+  topCommands: CountRow[];
+  topScriptCommands: CountRow[];
+  commandTime: { calls: number; p50: number; p75: number; p90: number; p99: number; max: number } | null;
+  heaviestCommands: TimeRow[];
+  slowestCalls: SlowCall[];
+  idleUs: number;
+  dbs: Array<{ db: number; commands: number; us: number }>;
+  clients: Array<{ client: string; kind: ClientKind; commands: number; us: number }>;
+  clientKinds: Record<ClientKind, number>;
+  /** Call durations in power-of-two buckets [lo, hi) µs. */
+  histogram: Array<{ lo: number; hi: number; count: number }>;
+  /** True when a top list had more distinct names than `capacity` (counts are lower bounds). */
+  approximate: boolean;
+}
+
+interface Call {
+  info: CommandInfo;
+  us: number;
+  timed: boolean;
+  line: number;
+  db: number;
+  client: ClientStat | null;
+  call: string;
+}
+
+interface ClientStat {
+  client: string;
+  kind: ClientKind;
+  commands: number;
+  us: number;
+}
+
+/** Everything known about one command name, found from its bytes once per distinct spelling. */
+interface CommandInfo {
+  name: string;
+  isScript: boolean;
+  /** Key specs when they do not depend on a subcommand or special code; null otherwise. */
+  specs: readonly KeySpec[] | null;
+  /** Needs keyPositionsInto() (containers, SORT, MIGRATE). */
+  special: boolean;
+  commands: number;
+  scriptCommands: number;
+  us: number;
+  calls: number;
+}
+
+/** Distinct command names tracked; more (a capture of garbage) are merged into "(other)". */
+const MAX_COMMAND_NAMES = 65536;
+
+const CALL_TEXT_MAX = 160;
+
+/** Parses `7`, `7.0`, `7.0.15`, `6.2.6` into a comparable major.minor number. */
+export function versionNumber(v: string): number {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(v.trim());
+  if (!m) return NaN;
+  return Number(m[1]) + Number(m[2] ?? 0) / 100;
+}
+
+export class MonitorAnalyzer {
+  readonly #opts: Required<MonitorOptions>;
+  readonly #loggedAfter: boolean;
+  readonly #line = new MonitorLine();
+  readonly #splitter = new LineSplitter();
+  readonly #keyPos: number[] = [];
+  #lines = 0;
+  #commands = 0;
+  #scriptCmds = 0;
+  #ignored = 0;
+  #junk = 0;
+  readonly #junkExamples: MonitorReport['lines']['junkExamples'] = [];
+  #firstTs: number | null = null;
+  #lastTs: number | null = null;
+  #prevTs: number | null = null;
+  readonly #cmdBytes = new ByteInterner<CommandInfo>(4096);
+  readonly #cmdByName = new Map<string, CommandInfo>();
+  readonly #clientBytes = new ByteInterner<ClientStat>(4096);
+  readonly #topKeys: TopK;
+  readonly #topPrefixes: TopK;
+  readonly #hist = new LogHistogram();
+  #slowest: SlowCall[] = [];
+  #idle = 0;
+  readonly #dbs = new Map<number, { commands: number; us: number }>();
+  /** Clients beyond the interner's capacity (bounded by pruning). */
+  readonly #clients = new Map<string, ClientStat>();
+  #clientsPruned = false;
+  readonly #kinds: Record<ClientKind, number> = { tcp: 0, ipv6: 0, unix: 0, lua: 0, none: 0 };
+  /** < 7.0: the call that receives the next gap. >= 7.0: the open script, if any. */
+  #pending: Call | null = null;
+  readonly #onLine = (buf: Buffer, start: number, end: number, offset: number): void => this.#onRawLine(buf, start, end, offset);
+
+  constructor(opts: MonitorOptions = {}) {
+    this.#opts = {
+      redisVersion: opts.redisVersion ?? '7.0',
+      prefixDelimiter: opts.prefixDelimiter ?? ':',
+      top: opts.top ?? 8,
+      capacity: opts.capacity ?? 1 << 17,
+      junkExamples: opts.junkExamples ?? 5,
+    };
+    const v = versionNumber(this.#opts.redisVersion);
+    this.#loggedAfter = !(v < 7);
+    const cap = this.#opts.capacity;
+    this.#topKeys = new TopK(cap);
+    this.#topPrefixes = new TopK(cap);
+  }
+
+  push(chunk: Buffer): void {
+    this.#splitter.push(chunk, this.#onLine);
+  }
+
+  /** Feeds one line (without its newline), e.g. from a live MONITOR connection. */
+  pushLine(line: Buffer): void {
+    this.#onRawLine(line, 0, line.length, -1);
+  }
+
+  #onRawLine(buf: Buffer, start: number, end: number, offset: number): void {
+    this.#lines++;
+    const L = this.#line;
+    if (!L.parse(buf, start, end)) {
+      let s = start;
+      let e = end;
+      while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+      while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
+      if (e === s || (e - s === 2 && buf[s] === 0x4f && buf[s + 1] === 0x4b) || (e - s === 3 && buf[s] === 0x2b && buf[s + 1] === 0x4f)) {
+        this.#ignored++;
+        return;
+      }
+      this.#junk++;
+      if (this.#junkExamples.length < this.#opts.junkExamples) {
+        this.#junkExamples.push({ line: this.#lines, offset, reason: L.error, text: buf.latin1Slice(start, Math.min(end, start + 200)) });
+      }
+      return;
+    }
+    this.#onCommand(L);
+  }
+
+  #command(L: MonitorLine): CommandInfo {
+    const buf = L.buffer;
+    const s0 = L.argStart(0);
+    const e0 = L.argEnd(0);
+    const escaped = L.argEscaped(0);
+    let h = 0;
+    if (!escaped) {
+      h = ByteInterner.hash(buf, s0, e0);
+      const hit = this.#cmdBytes.get(buf, s0, e0, h);
+      if (hit) return hit;
+    }
+    const name = L.arg(0).toUpperCase();
+    let info = this.#cmdByName.get(name);
+    if (!info) {
+      const key = this.#cmdByName.size < MAX_COMMAND_NAMES ? name : '(other)';
+      info = this.#cmdByName.get(key);
+      if (!info) {
+        const special = CONTAINERS.has(key) || key === 'SORT' || key === 'SORT_RO' || key === 'MIGRATE';
+        info = { name: key, isScript: SCRIPT_COMMANDS.has(key), specs: special ? null : (KEY_SPECS[key] ?? null), special, commands: 0, scriptCommands: 0, us: 0, calls: 0 };
+        this.#cmdByName.set(key, info);
+      }
+    }
+    if (!escaped) this.#cmdBytes.add(buf, s0, e0, info, h);
+    return info;
+  }
+
+  #onCommand(L: MonitorLine): void {
+    const ts = L.ts;
+    if (this.#firstTs === null) this.#firstTs = ts;
+    this.#lastTs = ts;
+    const gap = this.#prevTs === null ? null : ts - this.#prevTs;
+    this.#prevTs = ts;
+    const info = this.#command(L);
+    const isLua = L.clientKind === 'lua';
+    this.#kinds[L.clientKind]++;
+    let client: ClientStat | null = null;
+    if (isLua) {
+      this.#scriptCmds++;
+      info.scriptCommands++;
+    } else {
+      this.#commands++;
+      info.commands++;
+      const d = this.#dbs.get(L.db);
+      if (d) d.commands++;
+      else this.#dbs.set(L.db, { commands: 1, us: 0 });
+      client = this.#clientStat(L);
+      client.commands++;
+    }
+    const isScript = !isLua && info.isScript;
+    // Keys: a script's real accesses are its lua lines; its declared KEYS would count twice.
+    if (!isScript && (info.specs !== null || info.special)) this.#countKeys(L, info);
+
+    if (this.#loggedAfter) this.#attributeAfter(L, info, gap, isLua, isScript, client);
+    else this.#attributeBefore(L, info, gap, isLua, client);
+  }
+
+  #attributeAfter(L: MonitorLine, info: CommandInfo, gap: number | null, isLua: boolean, isScript: boolean, client: ClientStat | null): void {
+    const script = this.#pending;
+    if (isLua) {
+      if (script) {
+        if (gap !== null) this.#charge(script, gap);
+      } else if (gap !== null) this.#idle += gap; // capture started inside a script
+      return;
+    }
+    let g = gap;
+    if (script) {
+      if (g !== null) this.#charge(script, g);
+      this.#finish(script);
+      this.#pending = null;
+      g = g === null ? null : 0;
+    }
+    const call = this.#newCall(L, info, isScript, client);
+    if (isScript) {
+      if (g !== null && !script) this.#idle += g;
+      this.#pending = call;
+      return;
+    }
+    if (g !== null) this.#charge(call, g);
+    this.#finish(call);
+  }
+
+  #attributeBefore(L: MonitorLine, info: CommandInfo, gap: number | null, isLua: boolean, client: ClientStat | null): void {
+    const pending = this.#pending;
+    if (pending && gap !== null) this.#charge(pending, gap);
+    if (isLua && pending && pending.info.isScript) return; // still the script's time
+    if (pending) this.#finish(pending);
+    this.#pending = isLua ? null : this.#newCall(L, info, true, client);
+  }
+
+  /**
+   * A call that will be charged later (scripts; every call under the < 7.0 rule) keeps its
+   * text now; a native call charged on its own line takes it only if it is among the slowest.
+   */
+  #newCall(L: MonitorLine, info: CommandInfo, deferred: boolean, client: ClientStat | null): Call {
+    return { info, us: 0, timed: false, line: this.#lines, db: L.db, client, call: deferred ? L.rawArgs(CALL_TEXT_MAX) : '' };
+  }
+
+  #charge(call: Call, us: number): void {
+    call.us += us;
+    call.timed = true;
+    if (call.call === '' && this.#slowCandidate(call.us)) call.call = this.#line.rawArgs(CALL_TEXT_MAX);
+  }
+
+  #slowCandidate(us: number): boolean {
+    const s = this.#slowest;
+    return s.length < this.#opts.top || us >= s[s.length - 1]!.us;
+  }
+
+  #finish(call: Call): void {
+    if (!call.timed) return;
+    const us = call.us;
+    this.#hist.add(us);
+    call.info.us += us;
+    call.info.calls++;
+    const d = this.#dbs.get(call.db);
+    if (d) d.us += us;
+    if (call.client) call.client.us += us;
+    if (this.#slowCandidate(us) && call.call !== '') {
+      let text = call.call;
+      if (text.length >= CALL_TEXT_MAX) text += ' ...';
+      this.#slowest.push({ us, line: call.line, db: call.db, client: call.client?.client ?? '', call: text });
+      this.#slowest.sort((a, b) => b.us - a.us || a.line - b.line);
+      if (this.#slowest.length > this.#opts.top) this.#slowest.pop();
+    }
+  }
+
+  #clientStat(L: MonitorLine): ClientStat {
+    const buf = L.buffer;
+    const s0 = L.clientStart;
+    const e0 = L.clientEnd;
+    const h = ByteInterner.hash(buf, s0, e0);
+    const hit = this.#clientBytes.get(buf, s0, e0, h);
+    if (hit) return hit;
+    const client = L.client;
+    let c = this.#clients.get(client);
+    if (!c) {
+      c = { client, kind: L.clientKind, commands: 0, us: 0 };
+      if (!this.#clientBytes.add(buf, s0, e0, c, h)) {
+        if (this.#clients.size >= this.#opts.capacity) this.#pruneClients();
+        this.#clients.set(client, c);
+      }
+    }
+    return c;
+  }
+
+  #pruneClients(): void {
+    const counts = [...this.#clients.values()].map((c) => c.commands).sort((a, b) => b - a);
+    const threshold = counts[Math.floor(counts.length / 2)]!;
+    for (const [k, c] of this.#clients) if (c.commands <= threshold) this.#clients.delete(k);
+    this.#clientsPruned = true;
+  }
+
+  #countKeys(L: MonitorLine, info: CommandInfo): void {
+    const n = info.specs !== null ? specKeysInto(info.specs, L.argc, L, this.#keyPos) : keyPositionsInto(info.name, L.argc, L, this.#keyPos);
+    const delim = this.#opts.prefixDelimiter;
+    for (let j = 0; j < n; j++) {
+      const key = L.arg(this.#keyPos[j]!);
+      this.#topKeys.add(key);
+      if (delim !== '') {
+        const i = key.indexOf(delim);
+        if (i >= 0) this.#topPrefixes.add(key.slice(0, i));
+      }
+    }
+  }
+
+  /** Ends the input and returns the report. */
+  finish(): MonitorReport {
+    this.#splitter.end(this.#onLine);
+    if (this.#pending) {
+      this.#finish(this.#pending);
+      this.#pending = null;
+    }
+    const top = this.#opts.top;
+    const cmds = this.#commands;
+    const keyRefs = this.#topKeys.total;
+    const rows = (t: TopK, total: number, display: (s: string) => string): CountRow[] =>
+      t.top(top).map((e) => ({ name: display(e.name), count: e.count, percent: total > 0 ? (e.count / total) * 100 : 0 }));
+    const infos = [...this.#cmdByName.values()];
+    const cmdRows = (pick: (i: CommandInfo) => number, total: number): CountRow[] =>
+      infos.filter((i) => pick(i) > 0)
+        .sort((a, b) => pick(b) - pick(a) || byName(a.name, b.name))
+        .slice(0, top)
+        .map((i) => ({ name: displayName(i.name), count: pick(i), percent: total > 0 ? (pick(i) / total) * 100 : 0 }));
+    const clients = new Map<string, ClientStat>(this.#clients);
+    for (const c of this.#clientBytes.values()) clients.set(c.client, c);
+    const span = this.#firstTs === null ? 0 : this.#lastTs! - this.#firstTs;
+    const h = this.#hist;
+    return {
+      redisVersion: this.#opts.redisVersion,
+      attribution: this.#loggedAfter ? 'logged-after (Redis >= 7.0)' : 'logged-before (Redis < 7.0)',
+      lines: {
+        total: this.#lines,
+        commands: cmds,
+        scriptCommands: this.#scriptCmds,
+        ignored: this.#ignored,
+        junk: this.#junk,
+        junkExamples: this.#junkExamples,
+      },
+      firstTs: this.#firstTs,
+      lastTs: this.#lastTs,
+      spanUs: span,
+      commandsPerSec: span > 0 ? (cmds + this.#scriptCmds) / (span / 1e6) : null,
+      keyReferences: keyRefs,
+      topPrefixes: rows(this.#topPrefixes, keyRefs, displayName),
+      topKeys: rows(this.#topKeys, keyRefs, displayName),
+      topCommands: cmdRows((i) => i.commands, cmds),
+      topScriptCommands: cmdRows((i) => i.scriptCommands, this.#scriptCmds),
+      commandTime: h.count === 0 ? null : { calls: h.count, p50: h.quantile(0.5), p75: h.quantile(0.75), p90: h.quantile(0.9), p99: h.quantile(0.99), max: h.max },
+      heaviestCommands: infos.filter((i) => i.calls > 0)
+        .sort((a, b) => b.us - a.us || byName(a.name, b.name))
+        .slice(0, top)
+        .map((i) => ({ name: displayName(i.name), us: i.us, calls: i.calls })),
+      slowestCalls: this.#slowest.map((s) => ({ ...s, client: s.client || '-' })),
+      idleUs: this.#idle,
+      dbs: [...this.#dbs].map(([db, v]) => ({ db, commands: v.commands, us: v.us })).sort((a, b) => a.db - b.db),
+      clients: [...clients.values()]
+        .map((v) => ({ client: v.client || '-', kind: v.kind, commands: v.commands, us: v.us }))
+        .sort((a, b) => b.commands - a.commands || byName(a.client, b.client))
+        .slice(0, top),
+      clientKinds: { ...this.#kinds },
+      histogram: h.pow2Buckets(),
+      approximate: this.#topKeys.approximate || this.#topPrefixes.approximate || this.#cmdByName.has('(other)') || this.#clientsPruned,
+    };
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * How a name (latin1 string of raw bytes) is shown: as UTF-8 text when it is valid UTF-8 with
+ * no control characters, otherwise in MONITOR's own quoted, escaped form (`"bin:\xff\x00"`).
+ */
+export function displayName(raw: string): string {
+  let ascii = true;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return reprBytes(Buffer.from(raw, 'latin1'));
+    if (c > 0x7f) ascii = false;
+  }
+  if (ascii) return raw;
+  const bytes = Buffer.from(raw, 'latin1');
+  try {
+    const text = UTF8.decode(bytes);
+    // C1 controls and the like would still garble a terminal
+    return /[\u0080-\u009f]/.test(text) ? reprBytes(bytes) : text;
+  } catch {
+    return reprBytes(bytes);
+  }
+}

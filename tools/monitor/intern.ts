@@ -1,0 +1,75 @@
+/**
+ * A small hash table keyed by byte ranges, so that values repeated on many lines (command
+ * names, client addresses) are recognised from the bytes without creating a string per line.
+ * Bounded: once `capacity` entries exist, `get` still finds them but `add` refuses new ones
+ * (callers fall back to the string path).
+ */
+export class ByteInterner<T> {
+  readonly capacity: number;
+  #mask: number;
+  #keys: Array<Buffer | undefined>;
+  #hashes: Int32Array;
+  #values: Array<T | undefined>;
+  #size = 0;
+
+  constructor(capacity = 4096) {
+    this.capacity = capacity;
+    let slots = 16;
+    while (slots < capacity * 2) slots *= 2;
+    this.#mask = slots - 1;
+    this.#keys = new Array<Buffer | undefined>(slots);
+    this.#hashes = new Int32Array(slots);
+    this.#values = new Array<T | undefined>(slots);
+  }
+
+  static hash(buf: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    return h;
+  }
+
+  #find(buf: Uint8Array, s: number, e: number, h: number): number {
+    const len = e - s;
+    let i = h & this.#mask;
+    for (;;) {
+      const k = this.#keys[i];
+      if (k === undefined) return -1 - i;
+      if (this.#hashes[i] === h && k.length === len) {
+        let j = 0;
+        while (j < len && k[j] === buf[s + j]) j++;
+        if (j === len) return i;
+      }
+      i = (i + 1) & this.#mask;
+    }
+  }
+
+  get(buf: Uint8Array, s: number, e: number, h = ByteInterner.hash(buf, s, e)): T | undefined {
+    const i = this.#find(buf, s, e, h);
+    return i >= 0 ? this.#values[i] : undefined;
+  }
+
+  /** Adds a value for these bytes; returns false when full. */
+  add(buf: Uint8Array, s: number, e: number, value: T, h = ByteInterner.hash(buf, s, e)): boolean {
+    const i = this.#find(buf, s, e, h);
+    if (i >= 0) {
+      this.#values[i] = value;
+      return true;
+    }
+    if (this.#size >= this.capacity) return false;
+    const slot = -1 - i;
+    this.#keys[slot] = Buffer.from(buf.subarray(s, e));
+    this.#hashes[slot] = h;
+    this.#values[slot] = value;
+    this.#size++;
+    return true;
+  }
+
+  /** All values (in table order). */
+  *values(): IterableIterator<T> {
+    for (let i = 0; i < this.#values.length; i++) if (this.#keys[i] !== undefined) yield this.#values[i]!;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+}
