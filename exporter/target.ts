@@ -40,6 +40,8 @@ export interface TargetOptions {
   tls?: TlsOptions;
   /** Unix-time clock in ms (tests). */
   now?: () => number;
+  /** Told when the target goes down or comes back (address redacted, no secrets). */
+  log?: (line: string) => void;
 }
 
 export interface ParsedAddr {
@@ -133,6 +135,7 @@ export class Target {
   readonly #db: number;
   #configMulti: boolean | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #lastError: string | undefined = '';
   // exporter's own counters for this target
   scrapes = 0;
   durationSum = 0;
@@ -198,6 +201,11 @@ export class Target {
       // Nothing from a half-done scrape: start over with an empty set.
       for (const k of [...m.families.keys()]) m.families.delete(k);
       connectSeconds = (performance.now() - t0) / 1000;
+    }
+    if (error !== this.#lastError) {
+      // Log state changes only: a dead target scraped every 15 s must not flood the log.
+      this.opts.log?.(`redkit exporter: ${redactAddr(this.opts.addr)}: ${error ?? 'up'}`);
+      this.#lastError = error;
     }
     const took = (performance.now() - t0) / 1000;
     this.scrapes++;
