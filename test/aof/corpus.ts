@@ -32,9 +32,9 @@ function pipe(r: RealRedis, cmds: Arg[][]): void {
 export function workload(phase: string, n = 1500): Arg[][] {
   const cmds: Arg[][] = [];
   let seed = 42;
-  const rnd = (m: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % m; };
+  const rnd = (m: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % m; };
   for (let i = 0; i < n; i++) {
-    const db = i % 97 === 0 ? rnd(4) : -1;
+    const db = i % 37 === 0 ? rnd(4) : -1;
     if (db >= 0) cmds.push(['SELECT', String(db)]);
     const k = `${phase}:k${rnd(400)}`;
     switch (rnd(10)) {

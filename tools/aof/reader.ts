@@ -167,7 +167,7 @@ function parseTs(text: Buffer): number | undefined {
  * Reads one AOF byte stream (RESP part only: pass the bytes after an RDB preamble with
  * `startOffset` set to where they start).
  */
-export async function* readAof(source: AsyncIterable<Uint8Array>, opts: ReadAofOptions = {}): AsyncGenerator<AofRecord> {
+export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: ReadAofOptions = {}): AsyncGenerator<AofRecord> {
   const file = opts.file ?? '<aof>';
   const maxBulk = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN;
   let window: Buffer = Buffer.alloc(0);
@@ -179,7 +179,9 @@ export async function* readAof(source: AsyncIterable<Uint8Array>, opts: ReadAofO
   let multi = false;
   let ts: number | undefined;
   let eof = false;
-  const it = source[Symbol.asyncIterator]();
+  const it = Symbol.asyncIterator in source
+    ? source[Symbol.asyncIterator]()
+    : (async function* () { yield* source as Iterable<Uint8Array>; })();
   const pending: Buffer[] = [];
   let pendingLen = 0;
 
