@@ -8,7 +8,7 @@
  */
 import type { OutputSink } from '../../io/files.js';
 import { readRdbBatches } from '../reader.js';
-import type { ReadRdbOptions } from '../types.js';
+import type { RdbEofRecord, ReadRdbOptions } from '../types.js';
 import { DiffReport } from './diff.js';
 import type { EscapeMode } from './escape.js';
 import { KeyFilter, type KeyFilterOptions } from './filters.js';
@@ -61,18 +61,16 @@ export function makeReport(name: ReportName, out: ByteOut, opts: ReportOptions =
 }
 
 /** Runs report `name` over already-read record batches. */
-export async function writeReportFromBatches(name: ReportName, batches: RecordBatches, sink: OutputSink, opts: ReportOptions = {}): Promise<void> {
+export async function writeReportFromBatches(name: ReportName, batches: RecordBatches, sink: OutputSink, opts: ReportOptions = {}): Promise<RdbEofRecord | undefined> {
   const filter = new KeyFilter(opts);
   const out = new ByteOut();
   const report = makeReport(name, out, opts);
-  await runReport(batches, report, out, sink, filter);
+  return runReport(batches, report, out, sink, filter);
 }
 
 /** Reads the dump from `source` and writes report `name` to `sink` (does not commit it). */
-export async function writeReport(name: ReportName, source: AsyncIterable<Buffer>, sink: OutputSink, opts: ReportOptions = {}, readOpts: ReadRdbOptions = {}): Promise<void> {
-  // Key-only reports need no values: let the reader skip decoding them.
-  const keysOnly = false;
-  await writeReportFromBatches(name, readRdbBatches(source, { ...readOpts, keysOnly: readOpts.keysOnly ?? keysOnly }), sink, opts);
+export async function writeReport(name: ReportName, source: AsyncIterable<Buffer>, sink: OutputSink, opts: ReportOptions = {}, readOpts: ReadRdbOptions = {}): Promise<RdbEofRecord | undefined> {
+  return writeReportFromBatches(name, readRdbBatches(source, readOpts), sink, opts);
 }
 
 export { ByteOut, runReport, renderRecords } from './run.js';

@@ -7,7 +7,7 @@
  * driver turns them into Buffers with one latin1 copy per chunk.
  */
 import type { OutputSink } from '../../io/files.js';
-import type { RdbRecord } from '../types.js';
+import type { RdbEofRecord, RdbRecord } from '../types.js';
 import type { KeyFilter } from './filters.js';
 
 /** Output is handed to the sink once this many bytes are pending. */
@@ -31,9 +31,11 @@ export interface RdbReport {
 /** Something the reports can be fed from: the reader's `readRdbBatches` result. */
 export type RecordBatches = AsyncIterable<RdbRecord[]>;
 
-export async function runReport(batches: RecordBatches, report: RdbReport, out: ByteOut, sink: OutputSink, filter?: KeyFilter): Promise<void> {
+/** Drives `report` over all batches; returns the dump's eof record (CRC outcome). */
+export async function runReport(batches: RecordBatches, report: RdbReport, out: ByteOut, sink: OutputSink, filter?: KeyFilter): Promise<RdbEofRecord | undefined> {
   const filtering = filter !== undefined && filter.active;
   let skipping = false;
+  let eof: RdbEofRecord | undefined;
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) {
       const rec = batch[i]!;
@@ -49,11 +51,13 @@ export async function runReport(batches: RecordBatches, report: RdbReport, out: 
           }
         }
       }
+      if (rec.kind === 'eof') eof = rec;
       report.onRecord(rec);
     }
     if (out.s.length >= FLUSH_AT) await sink.write(out.take());
   }
   if (out.s.length > 0) await sink.write(out.take());
+  return eof;
 }
 
 /** Runs a report over in-memory records (tests, small inputs). */
