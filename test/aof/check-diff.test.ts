@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync, unlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { haveRealRedis } from '../helpers/real-redis.js';
@@ -26,9 +27,13 @@ interface Case {
 
 const norm = (s: string, dir: string) => s.split(dir).join('<D>').replace(/^\d+:C \d\d \w{3} \d{4} [\d:.]+ # /gm, 'PID:C DATE # ');
 
-function sizes(dir: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const n of readdirSync(dir)) if (!n.includes('.bak')) out[n] = statSync(join(dir, n)).size;
+/** Size and digest of every file (backups aside): after a fix both tools leave the same bytes. */
+function sizes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of readdirSync(dir)) {
+    if (n.includes('.bak') || statSync(join(dir, n)).isDirectory()) continue;
+    out[n] = `${statSync(join(dir, n)).size}:${createHash('sha1').update(readFileSync(join(dir, n))).digest('hex')}`;
+  }
   return out;
 }
 
