@@ -16,6 +16,8 @@ describe.skipIf(!haveRealRedis())('real redis-server', () => {
   let master: RealRedis;
   beforeAll(async () => {
     master = await startRealRedis();
+    // Start the replica's full sync at once (Redis waits 5 s for more replicas by default).
+    master.cli('CONFIG', 'SET', 'repl-diskless-sync-delay', '0');
     master.cli('SET', 'counter:hits', '12345');
     master.cli('SET', 'greeting', 'hello');
     master.cli('PFADD', 'hll:visitors', 'a', 'b', 'c');
@@ -60,7 +62,7 @@ describe.skipIf(!haveRealRedis())('real redis-server', () => {
       const expM = await startExporter({ ...base, addr: `redis://127.0.0.1:${master.port}` });
       try {
         let r = await scrape(`${expR.url}/metrics`);
-        for (let i = 0; i < 40 && r.samples.get(`redis_master_link_up{master_host="127.0.0.1",master_port="${master.port}"}`) !== 1; i++) {
+        for (let i = 0; i < 150 && r.samples.get(`redis_master_link_up{master_host="127.0.0.1",master_port="${master.port}"}`) !== 1; i++) {
           await new Promise((res) => setTimeout(res, 100));
           r = await scrape(`${expR.url}/metrics`);
         }

@@ -23,7 +23,9 @@ describe.skipIf(!serverBuilt)('redkit start', () => {
     let stderr = '';
     proc.stderr!.on('data', (d) => { stderr += d; });
     try {
-      await waitForPort(webPort, 15_000);
+      await waitForPort(webPort, 15_000).catch((err: unknown) => {
+        throw new Error(`redkit start did not serve: ${stderr}`, { cause: err });
+      });
       await waitForPort(port, 5_000);
       const text = await (await fetch(`http://127.0.0.1:${webPort}/metrics`)).text();
       const p = parseExposition(text);

@@ -57,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         exporter = await startExporter({
           addr: `redis://${bind === '0.0.0.0' || bind === '*' ? '127.0.0.1' : bind}:${server.port}`,
-          listenAddress: opts['web.listen-address'] ?? '127.0.0.1:9121',
+          listenAddress: opts['web.listenAddress'] ?? '127.0.0.1:9121',
           telemetryPath: '/metrics',
           namespace: 'redis',
           timeoutMs: 15_000,
@@ -66,7 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
       } catch (err) {
         await server.close();
         const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message;
-        throw new RedkitError('REDKIT_E_USAGE', `exporter could not listen on ${opts['web.listen-address']}: ${reason}`, { cause: err });
+        throw new RedkitError('REDKIT_E_USAGE', `exporter could not listen on ${opts['web.listenAddress']}: ${reason}`, { cause: err });
       }
       const sig = await untilSignal();
       log(`redkit start: ${sig}, shutting down`);
