@@ -5,7 +5,7 @@
 import type { CommandContext, CommandSpec } from '../command.js';
 import { HashValue, type HashLimits } from '../types/hash.js';
 import { parseScanArgs, scanReply } from '../types/hash-scan.js';
-import { formatHumanDouble, parseBigLL, strtod } from '../types/zset-util.js';
+import { addLongDoubleHuman, formatHumanDouble, parseBigLL, strtod } from '../types/zset-util.js';
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
 
@@ -157,7 +157,7 @@ function hincrbyfloat(c: CommandContext, argv: string[]): void {
   }
   const res = value + incr;
   if (!Number.isFinite(res)) { c.reply.error('ERR increment would produce NaN or Infinity'); return; }
-  const s = formatHumanDouble(res);
+  const s = addLongDoubleHuman(cur ?? '0', argv[3]!) ?? formatHumanDouble(res);
   const lim = hashLimits(c);
   h.tryConversion([argv[2]!, s], 0, 1, lim);
   h.set(argv[2]!, s, lim);

@@ -15,6 +15,19 @@ export class HashValue {
   get isListpack(): boolean { return this.#listpack; }
   get size(): number { return this.map.size; }
 
+  /** Deep copy (COPY), keeping the encoding. */
+  clone(): HashValue {
+    const h = new HashValue();
+    for (const [k, v] of this.map) h.map.set(k, v);
+    h.#listpack = this.#listpack;
+    return h;
+  }
+
+  /** Content digest (DEBUG DIGEST-VALUE): field order does not matter. */
+  digest(): string {
+    return [...this.map].map(([k, v]) => `${k.length}:${k}=${v.length}:${v}`).sort().join(',');
+  }
+
   memoryUsage(): number {
     let n = 64;
     for (const [k, v] of this.map) n += k.length + v.length + (this.#listpack ? 4 : 48);

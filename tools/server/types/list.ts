@@ -20,6 +20,18 @@ export class ListValue {
   }
 
   encoding(): string { return 'quicklist'; }
+
+  /** Deep copy (COPY). */
+  clone(): ListValue {
+    const l = new ListValue(this.#len);
+    for (let i = 0; i < this.#len; i++) l.pushTail(this.get(i)!);
+    return l;
+  }
+
+  /** Content digest (DEBUG DIGEST-VALUE): order matters. */
+  digest(): string {
+    return [...this].map((v) => `${v.length}:${v}`).join(',');
+  }
   get length(): number { return this.#len; }
 
   memoryUsage(): number {

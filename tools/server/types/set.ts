@@ -48,6 +48,18 @@ export class SetValue {
   get isIntset(): boolean { return this.#intset; }
   get size(): number { return this.#items.length; }
 
+  /** Deep copy (COPY), keeping the encoding. */
+  clone(): SetValue {
+    const s = new SetValue(this.#intset);
+    for (const v of this.#items) { s.#index.set(v, s.#items.length); s.#items.push(v); }
+    return s;
+  }
+
+  /** Content digest (DEBUG DIGEST-VALUE): member order does not matter. */
+  digest(): string {
+    return this.#items.map((v) => `${v.length}:${v}`).sort().join(',');
+  }
+
   memoryUsage(): number {
     let n = 64;
     for (const v of this.#items) n += this.#intset ? 8 : v.length + 40;

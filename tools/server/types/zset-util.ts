@@ -190,3 +190,85 @@ function matchAt(p: string, pi: number, s: string, si: number, nocase: boolean, 
   }
   return pi >= p.length && si >= s.length;
 }
+
+/**
+ * x87 80-bit long double emulation for HINCRBYFLOAT (Redis computes `long double` sums and
+ * prints them with "%.17Lf", trailing zeros removed). Values are m * 2^e with a 64-bit
+ * mantissa, rounded half-to-even like the FPU, so e.g. 9223372036854775807 + -0.25 prints
+ * 9223372036854775807 as Redis does (a double would give ...808).
+ */
+interface LongDouble { m: bigint; e: number }
+
+const DEC_PARTS_RE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/;
+const TWO63 = 1n << 63n;
+const TWO64 = 1n << 64n;
+
+function bitLength(n: bigint): number { return n === 0n ? 0 : n.toString(2).length; }
+
+function roundToLongDouble(num: bigint, den: bigint): LongDouble {
+  if (num === 0n) return { m: 0n, e: 0 };
+  const neg = num < 0n;
+  const a = neg ? -num : num;
+  let e = bitLength(a) - bitLength(den) - 64;
+  for (;;) {
+    const n2 = e <= 0 ? a << BigInt(-e) : a;
+    const d2 = e <= 0 ? den : den << BigInt(e);
+    let m = n2 / d2;
+    if (m >= TWO64) { e++; continue; }
+    if (m < TWO63) { e--; continue; }
+    const r2 = (n2 % d2) * 2n;
+    if (r2 > d2 || (r2 === d2 && (m & 1n) === 1n)) m++;
+    if (m === TWO64) { m = TWO63; e++; }
+    return { m: neg ? -m : m, e };
+  }
+}
+
+function parseLongDouble(s: string): LongDouble | null {
+  const p = DEC_PARTS_RE.exec(s);
+  if (!p || (p[2] === '' && (p[3] ?? '') === '')) return null;
+  const frac = p[3] ?? '';
+  const exp10 = Number(p[4] ?? '0') - frac.length;
+  if (Math.abs(exp10) > 5000) return null;
+  let num = BigInt((p[2] || '0') + frac);
+  if (p[1] === '-') num = -num;
+  let den = 1n;
+  if (exp10 >= 0) num *= 10n ** BigInt(exp10); else den = 10n ** BigInt(-exp10);
+  return roundToLongDouble(num, den);
+}
+
+function addLongDouble(x: LongDouble, y: LongDouble): LongDouble {
+  const emin = Math.min(x.e, y.e);
+  const num = (x.m << BigInt(x.e - emin)) + (y.m << BigInt(y.e - emin));
+  return emin >= 0 ? roundToLongDouble(num << BigInt(emin), 1n) : roundToLongDouble(num, 1n << BigInt(-emin));
+}
+
+/** "%.17Lf" with trailing zeros (and a bare '.') removed; "-0" becomes "0". */
+function formatLongDoubleHuman(v: LongDouble): string {
+  const neg = v.m < 0n;
+  const am = neg ? -v.m : v.m;
+  const scale = 10n ** 17n;
+  let q: bigint;
+  if (v.e >= 0) q = (am << BigInt(v.e)) * scale;
+  else {
+    const n = am * scale;
+    const d = 1n << BigInt(-v.e);
+    q = n / d;
+    const r2 = (n % d) * 2n;
+    if (r2 > d || (r2 === d && (q & 1n) === 1n)) q++;
+  }
+  const s = q.toString().padStart(18, '0');
+  const intPart = s.slice(0, -17);
+  const frac = s.slice(-17).replace(/0+$/, '');
+  const out = frac ? `${intPart}.${frac}` : intPart;
+  return neg && out !== '0' ? `-${out}` : out;
+}
+
+/**
+ * HINCRBYFLOAT's sum of two valid float strings, formatted as Redis replies it; null when
+ * either is not a plain decimal (hex, inf), in which case callers use doubles.
+ */
+export function addLongDoubleHuman(a: string, b: string): string | null {
+  const x = parseLongDouble(a), y = parseLongDouble(b);
+  if (!x || !y) return null;
+  return formatLongDoubleHuman(addLongDouble(x, y));
+}

@@ -28,6 +28,19 @@ export class ZSetValue {
   get isListpack(): boolean { return this.#listpack; }
   get size(): number { return this.dict.size; }
 
+  /** Deep copy (COPY), keeping the encoding. */
+  clone(): ZSetValue {
+    const z = new ZSetValue({ maxEntries: Infinity, maxValue: Infinity });
+    for (const [m, s] of this.entries()) { z.zsl.insert(s, m); z.dict.set(m, s); }
+    z.#listpack = this.#listpack;
+    return z;
+  }
+
+  /** Content digest (DEBUG DIGEST-VALUE). */
+  digest(): string {
+    return [...this.entries()].map(([m, s]) => `${m.length}:${m}=${s}`).join(',');
+  }
+
   memoryUsage(): number {
     let n = 64;
     for (const k of this.dict.keys()) n += k.length + (this.#listpack ? 11 : 64);
