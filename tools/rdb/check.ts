@@ -105,7 +105,7 @@ export async function checkRdb(source: AsyncIterable<Buffer>, opts: CheckOptions
   let cur: CheckDbStats | null = null;
   const types = new Map<number, number>();
   try {
-    const readerOpts: RdbReaderOptions = { keysOnly: true, batchRecords: 512 };
+    const readerOpts: RdbReaderOptions = { keysOnly: true, keyNames: false, batchRecords: 256 };
     if (opts.ignoreCrc !== undefined) readerOpts.ignoreCrc = opts.ignoreCrc;
     if (opts.acceptFutureVersions !== undefined) readerOpts.acceptFutureVersions = opts.acceptFutureVersions;
     if (opts.fileName !== undefined) readerOpts.fileName = opts.fileName;
