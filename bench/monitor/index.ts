@@ -13,12 +13,13 @@
  * RSS. Reference (corpus report, same input): redis-faina (Python 2.7) 73k lines/s, 590 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MonitorAnalyzer } from '../../tools/monitor/analyze.js';
 import { FainaAnalyzer } from '../../tools/monitor/faina.js';
+import { openMonitorInput } from '../../tools/monitor/input.js';
 
 const CAPTURE = '../shared/corpus/monitor/redis7-monitor-47724.txt';
 
@@ -63,12 +64,12 @@ async function child(mode: string, file: string): Promise<void> {
   let lines = 0;
   if (mode === 'faina') {
     const a = new FainaAnalyzer({ redisVersion: 7 });
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) a.push(chunk as Buffer);
+    for await (const chunk of (await openMonitorInput(file)).source) a.push(chunk);
     a.finish();
     lines = a.counts.lines;
   } else {
     const a = new MonitorAnalyzer();
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) a.push(chunk as Buffer);
+    for await (const chunk of (await openMonitorInput(file)).source) a.push(chunk);
     lines = a.finish().lines.total;
   }
   const cpu = process.cpuUsage(cpu0);

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { RedkitError } from '../errors.js';
-import { openInput } from '../io/files.js';
+import { openMonitorInput } from '../monitor/input.js';
 import { FainaAnalyzer } from '../monitor/faina.js';
 import { MonitorAnalyzer } from '../monitor/analyze.js';
 import { renderReport } from '../monitor/report.js';
@@ -72,7 +72,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (opts.duration !== undefined || opts.lines !== undefined) {
           throw new RedkitError('REDKIT_E_USAGE', '--duration and --lines apply to a live capture (redis://host:port)');
         }
-        const input = await openInput(source);
+        const input = await openMonitorInput(source);
         try {
           for await (const chunk of input.source) sink.push(chunk);
         } catch (err) {

@@ -106,6 +106,15 @@ interface Call {
   call: string;
 }
 
+interface DbStat {
+  commands: number;
+  us: number;
+}
+
+interface Counter {
+  c: number;
+}
+
 interface ClientStat {
   client: string;
   kind: ClientKind;
@@ -162,7 +171,14 @@ export class MonitorAnalyzer {
   readonly #hist = new LogHistogram();
   #slowest: SlowCall[] = [];
   #idle = 0;
-  readonly #dbs = new Map<number, { commands: number; us: number }>();
+  readonly #dbs = new Map<number, DbStat>();
+  /** Fast path for the usual small db numbers. */
+  readonly #dbArr: Array<DbStat | undefined> = [];
+  /** Keys and prefixes counted from their bytes; names past the interners' capacity go to the TopKs. */
+  readonly #keyBytes = new ByteInterner<Counter>(1 << 16);
+  readonly #prefixBytes = new ByteInterner<Counter>(1 << 14);
+  readonly #delim: Buffer;
+  #keyRefs = 0;
   /** Clients beyond the interner's capacity (bounded by pruning). */
   readonly #clients = new Map<string, ClientStat>();
   #clientsPruned = false;
@@ -182,6 +198,7 @@ export class MonitorAnalyzer {
     const v = versionNumber(this.#opts.redisVersion);
     this.#loggedAfter = !(v < 7);
     const cap = this.#opts.capacity;
+    this.#delim = Buffer.from(this.#opts.prefixDelimiter);
     this.#topKeys = new TopK(cap);
     this.#topPrefixes = new TopK(cap);
   }
@@ -214,6 +231,16 @@ export class MonitorAnalyzer {
       return;
     }
     this.#onCommand(L);
+  }
+
+  #db(db: number): DbStat {
+    let d = db < 1024 ? this.#dbArr[db] : this.#dbs.get(db);
+    if (!d) {
+      d = { commands: 0, us: 0 };
+      this.#dbs.set(db, d);
+      if (db < 1024) this.#dbArr[db] = d;
+    }
+    return d;
   }
 
   #command(L: MonitorLine): CommandInfo {
@@ -258,9 +285,7 @@ export class MonitorAnalyzer {
     } else {
       this.#commands++;
       info.commands++;
-      const d = this.#dbs.get(L.db);
-      if (d) d.commands++;
-      else this.#dbs.set(L.db, { commands: 1, us: 0 });
+      this.#db(L.db).commands++;
       client = this.#clientStat(L);
       client.commands++;
     }
@@ -287,14 +312,12 @@ export class MonitorAnalyzer {
       this.#pending = null;
       g = g === null ? null : 0;
     }
-    const call = this.#newCall(L, info, isScript, client);
     if (isScript) {
       if (g !== null && !script) this.#idle += g;
-      this.#pending = call;
+      this.#pending = this.#newCall(L, info, true, client);
       return;
     }
-    if (g !== null) this.#charge(call, g);
-    this.#finish(call);
+    if (g !== null) this.#record(info, g, this.#lines, L.db, client, null);
   }
 
   #attributeBefore(L: MonitorLine, info: CommandInfo, gap: number | null, isLua: boolean, client: ClientStat | null): void {
@@ -305,18 +328,14 @@ export class MonitorAnalyzer {
     this.#pending = isLua ? null : this.#newCall(L, info, true, client);
   }
 
-  /**
-   * A call that will be charged later (scripts; every call under the < 7.0 rule) keeps its
-   * text now; a native call charged on its own line takes it only if it is among the slowest.
-   */
-  #newCall(L: MonitorLine, info: CommandInfo, deferred: boolean, client: ClientStat | null): Call {
-    return { info, us: 0, timed: false, line: this.#lines, db: L.db, client, call: deferred ? L.rawArgs(CALL_TEXT_MAX) : '' };
+  /** A call charged on later lines (scripts; every call under the < 7.0 rule): keeps its text. */
+  #newCall(L: MonitorLine, info: CommandInfo, _deferred: boolean, client: ClientStat | null): Call {
+    return { info, us: 0, timed: false, line: this.#lines, db: L.db, client, call: L.rawArgs(CALL_TEXT_MAX) };
   }
 
   #charge(call: Call, us: number): void {
     call.us += us;
     call.timed = true;
-    if (call.call === '' && this.#slowCandidate(call.us)) call.call = this.#line.rawArgs(CALL_TEXT_MAX);
   }
 
   #slowCandidate(us: number): boolean {
@@ -325,18 +344,23 @@ export class MonitorAnalyzer {
   }
 
   #finish(call: Call): void {
-    if (!call.timed) return;
-    const us = call.us;
+    if (call.timed) this.#record(call.info, call.us, call.line, call.db, call.client, call.call);
+  }
+
+  /**
+   * Books one call's duration. `text` is the call as printed, or null for a native call being
+   * recorded on its own line (the text is then taken from the current line, only if needed).
+   */
+  #record(info: CommandInfo, us: number, line: number, db: number, client: ClientStat | null, text0: string | null): void {
     this.#hist.add(us);
-    call.info.us += us;
-    call.info.calls++;
-    const d = this.#dbs.get(call.db);
-    if (d) d.us += us;
-    if (call.client) call.client.us += us;
-    if (this.#slowCandidate(us) && call.call !== '') {
-      let text = call.call;
+    info.us += us;
+    info.calls++;
+    this.#db(db).us += us;
+    if (client) client.us += us;
+    if (this.#slowCandidate(us)) {
+      let text = text0 ?? this.#line.rawArgs(CALL_TEXT_MAX);
       if (text.length >= CALL_TEXT_MAX) text += ' ...';
-      this.#slowest.push({ us, line: call.line, db: call.db, client: call.client?.client ?? '', call: text });
+      this.#slowest.push({ us, line, db, client: client?.client ?? '', call: text });
       this.#slowest.sort((a, b) => b.us - a.us || a.line - b.line);
       if (this.#slowest.length > this.#opts.top) this.#slowest.pop();
     }
@@ -369,14 +393,36 @@ export class MonitorAnalyzer {
   }
 
   #countKeys(L: MonitorLine, info: CommandInfo): void {
-    const n = info.specs !== null ? specKeysInto(info.specs, L.argc, L, this.#keyPos) : keyPositionsInto(info.name, L.argc, L, this.#keyPos);
-    const delim = this.#opts.prefixDelimiter;
+    const pos = this.#keyPos;
+    const n = info.specs !== null ? specKeysInto(info.specs, L.argc, L, pos) : keyPositionsInto(info.name, L.argc, L, pos);
+    const delim = this.#delim;
+    const dl = delim.length;
+    const d0 = dl > 0 ? delim[0]! : -1;
     for (let j = 0; j < n; j++) {
-      const key = L.arg(this.#keyPos[j]!);
-      this.#topKeys.add(key);
-      if (delim !== '') {
-        const i = key.indexOf(delim);
-        if (i >= 0) this.#topPrefixes.add(key.slice(0, i));
+      const i = pos[j]!;
+      let buf: Buffer;
+      let s: number;
+      let e: number;
+      if (L.argEscaped(i)) {
+        buf = L.argBytes(i);
+        s = 0;
+        e = buf.length;
+      } else {
+        buf = L.buffer;
+        s = L.argStart(i);
+        e = L.argEnd(i);
+      }
+      this.#keyRefs++;
+      bump(this.#keyBytes, this.#topKeys, buf, s, e);
+      // prefix = bytes before the first delimiter, if the key contains one
+      for (let p = s; p + dl <= e; p++) {
+        if (buf[p] !== d0) continue;
+        let k = 1;
+        while (k < dl && buf[p + k] === delim[k]) k++;
+        if (k === dl) {
+          bump(this.#prefixBytes, this.#topPrefixes, buf, s, p);
+          break;
+        }
       }
     }
   }
@@ -390,9 +436,13 @@ export class MonitorAnalyzer {
     }
     const top = this.#opts.top;
     const cmds = this.#commands;
-    const keyRefs = this.#topKeys.total;
-    const rows = (t: TopK, total: number, display: (s: string) => string): CountRow[] =>
-      t.top(top).map((e) => ({ name: display(e.name), count: e.count, percent: total > 0 ? (e.count / total) * 100 : 0 }));
+    const keyRefs = this.#keyRefs;
+    const rows = (interned: ByteInterner<Counter>, t: TopK, total: number): CountRow[] => {
+      const all = t.top(top);
+      for (const [k, v] of interned.entries()) all.push({ name: k.latin1Slice(0, k.length), count: v.c });
+      all.sort((a, b) => b.count - a.count || byName(a.name, b.name));
+      return all.slice(0, top).map((e) => ({ name: displayName(e.name), count: e.count, percent: total > 0 ? (e.count / total) * 100 : 0 }));
+    };
     const infos = [...this.#cmdByName.values()];
     const cmdRows = (pick: (i: CommandInfo) => number, total: number): CountRow[] =>
       infos.filter((i) => pick(i) > 0)
@@ -419,8 +469,8 @@ export class MonitorAnalyzer {
       spanUs: span,
       commandsPerSec: span > 0 ? (cmds + this.#scriptCmds) / (span / 1e6) : null,
       keyReferences: keyRefs,
-      topPrefixes: rows(this.#topPrefixes, keyRefs, displayName),
-      topKeys: rows(this.#topKeys, keyRefs, displayName),
+      topPrefixes: rows(this.#prefixBytes, this.#topPrefixes, keyRefs),
+      topKeys: rows(this.#keyBytes, this.#topKeys, keyRefs),
       topCommands: cmdRows((i) => i.commands, cmds),
       topScriptCommands: cmdRows((i) => i.scriptCommands, this.#scriptCmds),
       commandTime: h.count === 0 ? null : { calls: h.count, p50: h.quantile(0.5), p75: h.quantile(0.75), p90: h.quantile(0.9), p99: h.quantile(0.99), max: h.max },
@@ -440,6 +490,14 @@ export class MonitorAnalyzer {
       approximate: this.#topKeys.approximate || this.#topPrefixes.approximate || this.#cmdByName.has('(other)') || this.#clientsPruned,
     };
   }
+}
+
+/** Counts a name given by its bytes: in the interner while it has room, else in the TopK. */
+function bump(interned: ByteInterner<Counter>, overflow: TopK, buf: Buffer, s: number, e: number): void {
+  const h = ByteInterner.hash(buf, s, e);
+  const c = interned.get(buf, s, e, h);
+  if (c) c.c++;
+  else if (!interned.add(buf, s, e, { c: 1 }, h)) overflow.add(buf.latin1Slice(s, e));
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -64,6 +64,14 @@ export class ByteInterner<T> {
     return true;
   }
 
+  /** All keys with their values (in table order). */
+  *entries(): IterableIterator<[Buffer, T]> {
+    for (let i = 0; i < this.#values.length; i++) {
+      const k = this.#keys[i];
+      if (k !== undefined) yield [k, this.#values[i]!];
+    }
+  }
+
   /** All values (in table order). */
   *values(): IterableIterator<T> {
     for (let i = 0; i < this.#values.length; i++) if (this.#keys[i] !== undefined) yield this.#values[i]!;
