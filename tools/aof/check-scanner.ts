@@ -24,6 +24,8 @@ export const AOF_ANNOTATION_LINE_MAX_LEN = 1024;
 const HEADER_FGETS_LEN = 128;
 const LONG_MAX = 9223372036854775807n;
 const LONG_MIN = -9223372036854775808n;
+/** Largest magnitude handled with plain numbers. */
+const LONG_MAX_N = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** State redis-check-aof keeps in globals, shared by every file of a multi-part check. */
 export interface CheckGlobals {
@@ -100,8 +102,8 @@ export class CheckScanner {
   #lineLen = 0;
   #prefix = 0x2a;
   // command state
-  #argc = 0n;
-  #argi = 0n;
+  #argc = 0;
+  #argi = 0;
   // bulk state
   #need = 0;
   #got = 0;
@@ -137,7 +139,7 @@ export class CheckScanner {
           if (!this.multi) this.pos = this.#off;
           const c = chunk[i]!;
           if (c === 0x23) { this.#g.epos = this.#off; this.#lineLen = 0; this.#st = St.Annot; }
-          else if (c === 0x2a) { this.#beginHeader(0x2a); this.#argi = 0n; }
+          else if (c === 0x2a) { this.#beginHeader(0x2a); this.#argi = 0; }
           else { this.#finish({ kind: 'format-error' }); }
           break;
         }
@@ -149,8 +151,10 @@ export class CheckScanner {
           let complete: boolean;
           if (end !== -1 && end - i + 1 <= room) { end = end + 1; complete = true; }
           else { end = Math.min(n, i + room); complete = this.#lineLen + (end - i) >= max; }
-          this.#line.set(chunk.subarray(i, end), this.#lineLen);
-          this.#lineLen += end - i;
+          const line = this.#line;
+          let ll = this.#lineLen;
+          for (let k = i; k < end; k++) line[ll++] = chunk[k]!;
+          this.#lineLen = ll;
           this.#off += end - i;
           i = end;
           if (complete) this.#lineDone();
@@ -159,7 +163,7 @@ export class CheckScanner {
         case St.Data: {
           const take = Math.min(this.#need - this.#got, n - i);
           const headIdx = this.#got;
-          if (this.#argi === 0n && headIdx < 6) {
+          if (this.#argi === 0 && headIdx < 6) {
             for (let k = headIdx; k < 6 && k - headIdx < take; k++) this.#head[k] = chunk[i + k - headIdx]!;
           }
           this.#got += take;
@@ -215,6 +219,23 @@ export class CheckScanner {
     if (this.#st === St.Annot) { this.#annotationDone(); return; }
     const g = this.#g;
     const len = this.#lineLen;
+    const line = this.#line;
+    // fast path: `<prefix><1..15 digits>\r\n` (what every well-formed AOF has)
+    if (line[0] === this.#prefix && len >= 4 && len <= 18 && line[len - 2] === 0x0d && line[len - 1] === 0x0a) {
+      let v = 0;
+      let k = 1;
+      while (k < len - 2 && line[k]! >= 0x30 && line[k]! <= 0x39) { v = v * 10 + (line[k]! - 0x30); k++; }
+      if (k === len - 2) {
+        if (this.#prefix === 0x2a) {
+          const fb = g.fgetsBuf;
+          for (let j = 0; j < len; j++) fb[j] = line[j]!;
+          fb[len] = 0;
+        }
+        g.line += 1;
+        this.#headerValue(v);
+        return;
+      }
+    }
     // `*` headers see stale bytes of the previous `*` header (observed with the real tool);
     // the `$` header buffer is overwritten by other calls in between, so its stale bytes are 0.
     const fb = this.#prefix === 0x2a ? g.fgetsBuf : this.#zeroBuf;
@@ -238,20 +259,36 @@ export class CheckScanner {
       return;
     }
     g.line += 1;
-    if (this.#prefix === 0x2a) {
-      this.#argc = value;
-      this.#nextArg();
-      return;
-    }
+    if (value < -LONG_MAX_N || value > LONG_MAX_N) { this.#headerValueBig(value); return; }
+    this.#headerValue(Number(value));
+  }
+
+  /** A header value beyond 2^53: only the error texts need its exact digits. */
+  #headerValueBig(value: bigint): void {
+    if (this.#prefix === 0x2a) { this.#argc = Number(value); this.#nextArg(); return; }
     if (value < 0n || value > LONG_MAX - 2n) {
       this.#error(`Expected to read string of ${value} bytes, which is not in the suitable range`);
       this.#finish({ kind: 'error' });
       return;
     }
-    g.epos = this.#off;
-    this.#need = Number(value) + 2;
+    this.#headerValue(Number(value));
+  }
+
+  #headerValue(value: number): void {
+    if (this.#prefix === 0x2a) {
+      this.#argc = value;
+      this.#nextArg();
+      return;
+    }
+    if (value < 0) {
+      this.#error(`Expected to read string of ${value} bytes, which is not in the suitable range`);
+      this.#finish({ kind: 'error' });
+      return;
+    }
+    this.#g.epos = this.#off;
+    this.#need = value + 2;
     this.#got = 0;
-    this.#head.fill(0);
+    if (this.#argi === 0) { const h = this.#head; h[0] = h[1] = h[2] = h[3] = h[4] = h[5] = 0; }
     this.#st = St.Data;
   }
 
@@ -269,7 +306,7 @@ export class CheckScanner {
       return;
     }
     g.line += 1;
-    if (this.#argi === 0n) {
+    if (this.#argi === 0) {
       const dataLen = this.#need - 2;
       const word = this.#cWord(dataLen);
       if (word === 'multi') {
@@ -290,16 +327,18 @@ export class CheckScanner {
     this.#nextArg();
   }
 
-  /** Arg 0 as C sees it (up to the first NUL), lowercased, only if it could be multi/exec. */
+  /** Arg 0 as C's strcasecmp sees it (up to its first NUL): 'multi', 'exec' or ''. */
   #cWord(dataLen: number): string {
-    let s = '';
-    for (let k = 0; k < Math.min(dataLen, 6); k++) {
-      const b = this.#head[k]!;
-      if (b === 0) break;
-      s += String.fromCharCode(b | 0x20);
-    }
-    if (dataLen > 6 && s.length === 6) return '';
-    return s;
+    const h = this.#head;
+    const is = (word: string) => {
+      const n = word.length;
+      if (dataLen < n || (dataLen > n && h[n] !== 0)) return false;
+      for (let k = 0; k < n; k++) if ((h[k]! | 0x20) !== word.charCodeAt(k)) return false;
+      return true;
+    };
+    if (is('multi')) return 'multi';
+    if (is('exec')) return 'exec';
+    return '';
   }
 
   #annotationDone(): void {

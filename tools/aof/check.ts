@@ -11,7 +11,7 @@
  *     renamed over it, and the original is kept as a backup (reported on stderr);
  *   - `--yes` answers the prompt.
  */
-import { promises as fsp, constants as fsConstants, createReadStream } from 'node:fs';
+import { promises as fsp, constants as fsConstants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CheckScanner, newCheckGlobals, type CheckGlobals, type ScanStop } from './check-scanner.js';
 import { parseManifest, ManifestError, type AofManifest } from './manifest.js';
@@ -320,23 +320,30 @@ class CheckRun {
     this.#o.note?.(`redkit: original kept as ${backup}\n`);
   }
 
+  /**
+   * Feeds the file to the scanner through one reused 1 MiB buffer: no per-chunk allocation, so
+   * memory stays flat whatever the file size (the scanner never keeps references to chunks).
+   */
   async #scan(filepath: string, scanner: CheckScanner, start: number, size: number): Promise<ScanStop> {
-    const stream = createReadStream(filepath, { start, highWaterMark: 1 << 20 });
-    let done = start;
+    const fh = await fsp.open(filepath, 'r');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let pos = start;
     let lastReport = 0;
     try {
-      for await (const chunk of stream) {
-        const buf = chunk as Buffer;
-        done += buf.length;
-        if (!scanner.feed(buf)) break;
-        if (this.#o.progress && done - lastReport >= 16 << 20) {
-          lastReport = done;
-          this.#o.progress(basename(filepath), done, size);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        if (!scanner.feed(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))) break;
+        if (this.#o.progress && pos - lastReport >= 16 << 20) {
+          lastReport = pos;
+          this.#o.progress(basename(filepath), pos, size);
         }
       }
     } finally {
-      stream.destroy();
+      await fh.close();
     }
+    if (this.#o.progress && lastReport > 0) this.#o.progress(basename(filepath), size, size);
     return scanner.end();
   }
 }
