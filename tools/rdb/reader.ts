@@ -261,6 +261,7 @@ export class RdbParser {
   #chunkStart = 0;
   #chunkEnd = 0;
   #moduleStart = 0;
+  #batchItems = 0;
 
   constructor(opts: RdbReaderOptions = {}) {
     this.#opts = {
@@ -309,7 +310,8 @@ export class RdbParser {
     }
     const wanted = Math.max(need, this.#wantUntil - (this.#base + this.#pos));
     if (own.length < wanted) {
-      own = Buffer.allocUnsafe(Math.max(wanted, own.length * 2, 4 << 20));
+      // Grow to what the pending unit needs (plus slack), doubling for huge units.
+      own = Buffer.allocUnsafe(Math.max(wanted + 65536, Math.min(own.length * 2, wanted * 2)));
       this.#buf.copy(own, 0, this.#pos, this.#end);
     } else if (this.#owned) {
       own.copyWithin(0, this.#pos, this.#end);
@@ -335,7 +337,10 @@ export class RdbParser {
    * `maxRecords`, more input is needed, or the dump is complete.
    */
   step(out: RdbRecord[], maxRecords = 1024): number {
-    while (out.length < maxRecords) {
+    // A batch also ends once it carries a chunk's worth of elements, so a big collection
+    // never piles up in one batch (memory stays bounded by chunkElements).
+    this.#batchItems = 0;
+    while (out.length < maxRecords && this.#batchItems < this.#opts.chunkElements) {
       const unitStart = this.#pos;
       try {
         switch (this.#state) {
@@ -971,6 +976,7 @@ export class RdbParser {
       return;
     }
     const t = this.#ti.type;
+    this.#batchItems += this.#items.length;
     out.push({
       kind: 'elements',
       offset: this.#chunkStart,
