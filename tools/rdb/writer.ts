@@ -153,6 +153,7 @@ export function canonicalInt(b: Buffer): bigint | null {
   if (b[i] === 0x30 && n > i + 1) return null; // leading zero
   if (b[i] === 0x30 && i === 1) return null; // "-0"
   for (let j = i; j < n; j++) if (b[j]! < 0x30 || b[j]! > 0x39) return null;
+  if (n < 16) return BigInt(parseInt(b.toString('latin1'), 10));
   const v = BigInt(b.toString('latin1'));
   if (v < -(1n << 63n) || v > (1n << 63n) - 1n) return null;
   return v;
@@ -243,38 +244,51 @@ export class ListpackBuilder {
   int(v: number | bigint): this {
     const o = this.#o;
     this.#count++;
-    const n = typeof v === 'bigint' ? v : BigInt(v);
-    if (n >= 0n && n <= 127n) {
-      o.byte(Number(n));
+    if (typeof v === 'bigint') {
+      if (v >= -(2n ** 53n) && v <= 2n ** 53n) return this.#intNum(Number(v));
+      o.ensure(9);
+      o.buf[o.len++] = 0xf4;
+      o.buf.writeBigInt64LE(v, o.len);
+      o.len += 8;
+      this.#backlen(9);
+      return this;
+    }
+    return this.#intNum(v);
+  }
+
+  #intNum(n: number): this {
+    const o = this.#o;
+    if (n >= 0 && n <= 127) {
+      o.byte(n);
       this.#backlen(1);
-    } else if (n >= -4096n && n <= 4095n) {
-      const x = Number(n) & 0x1fff;
+    } else if (n >= -4096 && n <= 4095) {
+      const x = n & 0x1fff;
       o.byte(0xc0 | (x >> 8));
       o.byte(x & 0xff);
       this.#backlen(2);
-    } else if (n >= -32768n && n <= 32767n) {
+    } else if (n >= -32768 && n <= 32767) {
       o.ensure(3);
       o.buf[o.len++] = 0xf1;
-      o.buf.writeInt16LE(Number(n), o.len);
+      o.buf.writeInt16LE(n, o.len);
       o.len += 2;
       this.#backlen(3);
-    } else if (n >= -8388608n && n <= 8388607n) {
-      const x = Number(n) & 0xffffff;
+    } else if (n >= -8388608 && n <= 8388607) {
+      const x = n & 0xffffff;
       o.byte(0xf2);
       o.byte(x & 0xff);
       o.byte((x >> 8) & 0xff);
       o.byte((x >> 16) & 0xff);
       this.#backlen(4);
-    } else if (n >= -(1n << 31n) && n < 1n << 31n) {
+    } else if (n >= -2147483648 && n <= 2147483647) {
       o.ensure(5);
       o.buf[o.len++] = 0xf3;
-      o.buf.writeInt32LE(Number(n), o.len);
+      o.buf.writeInt32LE(n, o.len);
       o.len += 4;
       this.#backlen(5);
     } else {
       o.ensure(9);
       o.buf[o.len++] = 0xf4;
-      o.buf.writeBigInt64LE(n, o.len);
+      o.buf.writeBigInt64LE(BigInt(n), o.len);
       o.len += 8;
       this.#backlen(9);
     }
