@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
-import { SkipList } from '../../tools/server/types/zset-skiplist.js';
+import { SortedChunks } from '../../tools/server/types/zset-chunks.js';
 import { parseLexRange, parseScoreRange, strtod } from '../../tools/server/types/zset-util.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
 
@@ -30,32 +30,35 @@ function rng(seed: number): () => number {
   };
 }
 
-describe('zset skiplist', () => {
-  it('keeps (score, member) order, ranks and ranges', () => {
-    const sl = new SkipList();
+describe('zset ordered index', () => {
+  it('keeps (score, member) order, ranks and ranges under random updates', () => {
+    const sl = new SortedChunks();
     const r = rng(1);
     const items = new Map<string, number>();
-    for (let i = 0; i < 2000; i++) {
-      const m = `m${Math.floor(r() * 500)}`;
+    for (let i = 0; i < 20000; i++) {
+      const m = `m${Math.floor(r() * 3000)}`;
       const s = Math.floor(r() * 50);
       const cur = items.get(m);
       if (cur !== undefined) sl.updateScore(cur, m, s); else sl.insert(s, m);
       items.set(m, s);
-      if (r() < 0.2) { const d = `m${Math.floor(r() * 500)}`; const ds = items.get(d); if (ds !== undefined) { sl.delete(ds, d); items.delete(d); } }
+      if (r() < 0.45) { const d = `m${Math.floor(r() * 3000)}`; const ds = items.get(d); if (ds !== undefined) { expect(sl.delete(ds, d)).toBe(true); items.delete(d); } }
     }
     const sorted = [...items].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     expect(sl.length).toBe(sorted.length);
     const walked: [string, number][] = [];
-    for (let n = sl.first(); n; n = n.forward[0]!) walked.push([n.ele, n.score]);
+    sl.forEach(0, sl.length - 1, false, (m, s) => { walked.push([m, s]); });
     expect(walked).toEqual(sorted);
+    const back: [string, number][] = [];
+    sl.forEach(3, sl.length - 5, true, (m, s) => { back.push([m, s]); });
+    expect(back).toEqual(sorted.slice(3, sl.length - 4).reverse());
     sorted.forEach(([m, s], i) => {
-      expect(sl.getRank(s, m)).toBe(i + 1);
-      expect(sl.getByRank(i + 1)!.ele).toBe(m);
+      expect(sl.rankOf(s, m)).toBe(i);
+      expect(sl.memberAt(i)).toBe(m);
     });
-    const range = parseScoreRange('(10', '20')!;
-    const first = sl.firstInRange(range)!;
-    expect(first.score).toBeGreaterThan(10);
-    expect(sl.lastInRange(range)!.score).toBeLessThanOrEqual(20);
+    const [a, b] = sl.scoreRange(parseScoreRange('(10', '20')!);
+    expect(sorted.slice(a, b + 1).every(([, s]) => s > 10 && s <= 20)).toBe(true);
+    expect(sorted.filter(([, s]) => s > 10 && s <= 20).length).toBe(b - a + 1);
+    expect(sl.delete(99, 'nope')).toBe(false);
   });
 
   it('parses scores and ranges like Redis', () => {

@@ -6,7 +6,6 @@
  */
 import type { BlockRequest, CommandContext, CommandSpec } from '../command.js';
 import { ZSetValue, type LexRange, type ScoreRange, type ZsetLimits } from '../types/zset.js';
-import { lexGteMin, lexLteMax, valueGteMin, valueLteMax, type SkipNode } from '../types/zset-skiplist.js';
 import type { SetValue } from '../types/set.js';
 import { parseScanArgs, scanReply } from '../types/hash-scan.js';
 import { parseBigLL, parseLL, parseLexRange, parseScoreRange, parseTimeoutSeconds, strtod } from '../types/zset-util.js';
@@ -215,28 +214,29 @@ function rankItems(z: ZSetValue, start: number, end: number, reverse: boolean): 
   return out;
 }
 
-function walk(first: SkipNode | null, reverse: boolean, offset: number, limit: number,
-  inRange: (n: SkipNode) => boolean): [string, number][] {
+/**
+ * Elements of positions [first, last] after LIMIT offset/count, in the requested direction.
+ * A negative offset yields nothing and a negative count means "all", as in Redis.
+ */
+function window(z: ZSetValue, first: number, last: number, offset: number, limit: number, reverse: boolean): [string, number][] {
   const out: [string, number][] = [];
-  if (offset < 0) return out;
-  let ln = first;
-  while (ln && offset-- > 0) ln = reverse ? ln.backward : ln.forward[0]!;
-  while (ln && limit-- !== 0) {
-    if (!inRange(ln)) break;
-    out.push([ln.ele, ln.score]);
-    ln = reverse ? ln.backward : ln.forward[0]!;
-  }
+  if (offset < 0 || first > last) return out;
+  let n = last - first + 1 - offset;
+  if (limit >= 0 && limit < n) n = limit;
+  if (n <= 0) return out;
+  if (reverse) z.order.forEach(last - offset - n + 1, last - offset, true, (m, s) => { out.push([m, s]); });
+  else z.order.forEach(first + offset, first + offset + n - 1, false, (m, s) => { out.push([m, s]); });
   return out;
 }
 
 function scoreItems(z: ZSetValue, r: ScoreRange, offset: number, limit: number, reverse: boolean): [string, number][] {
-  const first = reverse ? z.zsl.lastInRange(r) : z.zsl.firstInRange(r);
-  return walk(first, reverse, offset, limit, reverse ? (n) => valueGteMin(n.score, r) : (n) => valueLteMax(n.score, r));
+  const [first, last] = z.order.scoreRange(r);
+  return window(z, first, last, offset, limit, reverse);
 }
 
 function lexItems(z: ZSetValue, r: LexRange, offset: number, limit: number, reverse: boolean): [string, number][] {
-  const first = reverse ? z.zsl.lastInLexRange(r) : z.zsl.firstInLexRange(r);
-  return walk(first, reverse, offset, limit, reverse ? (n) => lexGteMin(n.ele, r) : (n) => lexLteMax(n.ele, r));
+  const [first, last] = z.lexSpan(r, reverse);
+  return window(z, first, last, offset, limit, reverse);
 }
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
@@ -389,8 +389,7 @@ function zpopFrom(c: CommandContext, key: string, z: ZSetValue, max: boolean, em
   else if (!nested && emitKey) { c.reply.arrayHeader(n * 2 + 1); c.reply.bulk(key); }
   else { c.reply.arrayHeader(2); c.reply.bulk(key); c.reply.arrayHeader(n); }
   for (let i = 0; i < n; i++) {
-    const node = max ? z.zsl.tail! : z.zsl.first()!;
-    const m = node.ele, s = node.score;
+    const [m, s] = z.at(max ? z.size - 1 : 0);
     z.delete(m);
     if (nested) c.reply.arrayHeader(2);
     c.reply.bulk(m);
@@ -518,8 +517,7 @@ function zrandmember(c: CommandContext, argv: string[]): void {
     if (!uniq || count === 1) {
       const items: [string, number][] = [];
       for (let i = 0; i < count; i++) {
-        const node = z.nodeAt(Math.floor(Math.random() * size))!;
-        items.push([node.ele, node.score]);
+        items.push(z.at(Math.floor(Math.random() * size)));
       }
       emitPairs(c, items, withscores);
       return;
@@ -527,14 +525,14 @@ function zrandmember(c: CommandContext, argv: string[]): void {
     if (count >= size) { emitPairs(c, [...z.entries()], withscores); return; }
     const idx = sampleIndices(size, count);
     if (z.isListpack) idx.sort((a, b) => a - b);
-    const items: [string, number][] = idx.map((i) => { const n = z.nodeAt(i)!; return [n.ele, n.score]; });
+    const items: [string, number][] = idx.map((i) => z.at(i));
     emitPairs(c, items, withscores);
     return;
   }
   const z = getZset(c, argv[1]!, false);
   if (z === null) return;
   if (!z) { c.reply.nullBulk(); return; }
-  c.reply.bulk(z.nodeAt(Math.floor(Math.random() * z.size))!.ele);
+  c.reply.bulk(z.at(Math.floor(Math.random() * z.size))[0]);
 }
 
 // ---- ZUNION / ZINTER / ZDIFF ----------------------------------------------------------------
@@ -686,11 +684,7 @@ function zscan(c: CommandContext, argv: string[]): void {
     return;
   }
   const end = Math.min(opts.cursor + opts.count, z.size);
-  let node = opts.cursor < z.size ? z.nodeAt(opts.cursor) : null;
-  for (let i = opts.cursor; i < end && node; i++) {
-    items.push(node.ele, d2string(node.score));
-    node = node.forward[0]!;
-  }
+  z.range(opts.cursor, end - 1, false, (m, s) => { items.push(m, d2string(s)); });
   scanReply(c, end >= z.size ? 0 : end, items, 2, opts.match);
 }
 

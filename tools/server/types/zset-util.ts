@@ -8,7 +8,7 @@
  *   underflow to 0).
  * - `parseScoreRange` / `parseLexRange`: ZRANGEBYSCORE "(1.5" / ZRANGEBYLEX "[a" "-" "+".
  */
-import type { LexRange, ScoreRange } from './zset-skiplist.js';
+import type { LexRange, ScoreRange } from './zset-chunks.js';
 
 const INT_RE = /^-?[1-9][0-9]*$/;
 const MAX_I64 = 9223372036854775807n;

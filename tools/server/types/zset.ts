@@ -1,5 +1,6 @@
 /**
- * Sorted set value: a member -> score Map plus a ranked skiplist (see zset-skiplist.ts).
+ * Sorted set value: a member -> score Map plus an ordered index with ranks (see
+ * zset-chunks.ts for why it is a chunked sorted array with a Fenwick tree, not a skiplist).
  *
  * Redis keeps small sorted sets in a listpack and converts to skiplist+dict when
  * `zset-max-listpack-entries` (128) or `zset-max-listpack-value` (64 bytes) is exceeded,
@@ -7,16 +8,40 @@
  * The ordering is the same in both encodings, so one structure serves both and only the
  * reported encoding (OBJECT ENCODING) follows Redis's conversion moments.
  */
-import { SkipList, type SkipNode, type ScoreRange, type LexRange } from './zset-skiplist.js';
+import { SortedChunks, lexGteMin, lexLteMax, type LexRange, type ScoreRange } from './zset-chunks.js';
 
-export type { ScoreRange, LexRange, SkipNode };
+export type { LexRange, ScoreRange };
 
 export interface ZsetLimits { maxEntries: number; maxValue: number }
+
+/**
+ * A position in the ordered index seen as a skiplist node (score, ele, forward[0],
+ * backward): kept for callers written against the earlier skiplist API (geo.ts).
+ * New code should use `order.scoreRange()` / `range()`.
+ */
+export class ZNodeView {
+  readonly #order: SortedChunks;
+  readonly #pos: number;
+  readonly score: number;
+  readonly ele: string;
+  constructor(order: SortedChunks, pos: number) {
+    this.#order = order;
+    this.#pos = pos;
+    this.score = order.scoreAt(pos);
+    this.ele = order.memberAt(pos);
+  }
+  get forward(): (ZNodeView | null)[] {
+    return [this.#pos + 1 < this.#order.length ? new ZNodeView(this.#order, this.#pos + 1) : null];
+  }
+  get backward(): ZNodeView | null {
+    return this.#pos > 0 ? new ZNodeView(this.#order, this.#pos - 1) : null;
+  }
+}
 
 export class ZSetValue {
   readonly type = 'zset' as const;
   readonly dict = new Map<string, number>();
-  readonly zsl = new SkipList();
+  readonly order = new SortedChunks();
   #listpack: boolean;
 
   /** `sizeHint`/`eleLenHint` follow zsetTypeCreate: listpack unless they exceed the limits. */
@@ -25,13 +50,29 @@ export class ZSetValue {
   }
 
   encoding(): string { return this.#listpack ? 'listpack' : 'skiplist'; }
+
+  /** Skiplist-shaped view (firstInRange/lastInRange/first) over the index; see ZNodeView. */
+  get zsl(): {
+    readonly length: number;
+    first(): ZNodeView | null;
+    firstInRange(r: ScoreRange): ZNodeView | null;
+    lastInRange(r: ScoreRange): ZNodeView | null;
+  } {
+    const o = this.order;
+    return {
+      length: o.length,
+      first: () => (o.length ? new ZNodeView(o, 0) : null),
+      firstInRange: (r) => { const [a, b] = o.scoreRange(r); return a <= b ? new ZNodeView(o, a) : null; },
+      lastInRange: (r) => { const [a, b] = o.scoreRange(r); return a <= b ? new ZNodeView(o, b) : null; },
+    };
+  }
   get isListpack(): boolean { return this.#listpack; }
   get size(): number { return this.dict.size; }
 
   /** Deep copy (COPY), keeping the encoding. */
   clone(): ZSetValue {
     const z = new ZSetValue({ maxEntries: Infinity, maxValue: Infinity });
-    for (const [m, s] of this.entries()) { z.zsl.insert(s, m); z.dict.set(m, s); }
+    this.order.forEach(0, this.order.length - 1, false, (m, s) => { z.order.insert(s, m); z.dict.set(m, s); });
     z.#listpack = this.#listpack;
     return z;
   }
@@ -67,14 +108,14 @@ export class ZSetValue {
     const cur = this.dict.get(member);
     if (cur !== undefined) {
       if (cur === score) return 'nop';
-      this.zsl.updateScore(cur, member, score);
+      this.order.updateScore(cur, member, score);
       this.dict.set(member, score);
       return 'updated';
     }
     if (this.#listpack && (this.dict.size + 1 > limits.maxEntries || member.length > limits.maxValue)) {
       this.#listpack = false;
     }
-    this.zsl.insert(score, member);
+    this.order.insert(score, member);
     this.dict.set(member, score);
     return 'added';
   }
@@ -83,7 +124,7 @@ export class ZSetValue {
     const cur = this.dict.get(member);
     if (cur === undefined) return false;
     this.dict.delete(member);
-    this.zsl.delete(cur, member);
+    this.order.delete(cur, member);
     return true;
   }
 
@@ -91,39 +132,66 @@ export class ZSetValue {
   rank(member: string, reverse: boolean): number {
     const s = this.dict.get(member);
     if (s === undefined) return -1;
-    const r = this.zsl.getRank(s, member);
-    return reverse ? this.zsl.length - r : r - 1;
+    const r = this.order.rankOf(s, member);
+    return reverse ? this.order.length - 1 - r : r;
   }
 
-  /** Node at 0-based index in ascending order. */
-  nodeAt(index: number): SkipNode | null { return this.zsl.getByRank(index + 1); }
+  /** [member, score] at 0-based index in ascending order. */
+  at(index: number): [string, number] {
+    return [this.order.memberAt(index), this.order.scoreAt(index)];
+  }
 
-  /** Elements in [start, end] (0-based, inclusive, already clamped), ascending or reversed. */
+  /**
+   * Elements of ranks [start, end] (0-based, inclusive, already clamped) counted in the
+   * requested direction: with reverse, rank 0 is the highest element (ZREVRANGE).
+   */
   range(start: number, end: number, reverse: boolean, cb: (member: string, score: number) => void): void {
-    const len = this.zsl.length;
-    let n = end - start + 1;
-    let node: SkipNode | null = reverse ? this.zsl.getByRank(len - start) : this.zsl.getByRank(start + 1);
-    while (n-- > 0 && node) {
-      cb(node.ele, node.score);
-      node = reverse ? node.backward : node.forward[0]!;
-    }
+    if (!reverse) { this.order.forEach(start, end, false, cb); return; }
+    const last = this.order.length - 1;
+    this.order.forEach(last - end, last - start, true, cb);
   }
 
   *entries(): IterableIterator<[string, number]> {
-    for (let n = this.zsl.first(); n; n = n.forward[0]!) yield [n.ele, n.score];
+    const out: [string, number][] = [];
+    this.order.forEach(0, this.order.length - 1, false, (m, s) => { out.push([m, s]); });
+    yield* out;
   }
 
   countInRange(r: ScoreRange): number {
-    const first = this.zsl.firstInRange(r);
-    if (!first) return 0;
-    const last = this.zsl.lastInRange(r)!;
-    return this.zsl.getRank(last.score, last.ele) - this.zsl.getRank(first.score, first.ele) + 1;
+    const [a, b] = this.order.scoreRange(r);
+    return b - a + 1;
   }
 
   countInLexRange(r: LexRange): number {
-    const first = this.zsl.firstInLexRange(r);
-    if (!first) return 0;
-    const last = this.zsl.lastInLexRange(r)!;
-    return this.zsl.getRank(last.score, last.ele) - this.zsl.getRank(first.score, first.ele) + 1;
+    const [a, b] = this.lexSpan(r, false);
+    return b - a + 1;
+  }
+
+  /**
+   * Positions [first, last] of a lex range ([0, -1] when empty). Lex ranges assume equal
+   * scores; when scores differ the answer depends on how Redis walks the encoding, so a
+   * listpack-sized set is scanned the way zzlFirstInLexRange / zzlLastInLexRange do
+   * (from the head, or from the tail for REV), and a big one is binary searched like the
+   * skiplist descent.
+   */
+  lexSpan(r: LexRange, reverse: boolean): [number, number] {
+    if (!this.#listpack) return this.order.lexRange(r);
+    const n = this.order.length;
+    const members: string[] = [];
+    this.order.forEach(0, n - 1, false, (m) => { members.push(m); });
+    if (!reverse) {
+      let i = 0;
+      while (i < n && !lexGteMin(members[i]!, r)) i++;
+      if (i === n || !lexLteMax(members[i]!, r)) return [0, -1];
+      let j = i;
+      while (j + 1 < n && lexLteMax(members[j + 1]!, r)) j++;
+      return [i, j];
+    }
+    let j = n - 1;
+    while (j >= 0 && !lexLteMax(members[j]!, r)) j--;
+    if (j < 0 || !lexGteMin(members[j]!, r)) return [0, -1];
+    let i = j;
+    while (i - 1 >= 0 && lexGteMin(members[i - 1]!, r)) i--;
+    return [i, j];
   }
 }
