@@ -26,6 +26,7 @@ export interface AofProvenance {
 
 export interface AofCommandRecord extends AofProvenance {
   kind: 'command';
+  /** Arguments (views into the read buffer: copy them to keep many records around). */
   args: Buffer[];
   /** 0-based index of the command in the stream (annotations not counted). */
   index: number;
@@ -153,6 +154,11 @@ function parseAt(buf: Buffer, p: number, eof: boolean, maxBulk: number): Parse {
   return { t: 'cmd', end: q, args, lines, quirks };
 }
 
+/** `args[0]` lowercased, with a fast path for the commands the reader itself tracks. */
+function lowerName(b: Buffer): string {
+  return b.length <= 24 ? b.toString('latin1').toLowerCase() : '';
+}
+
 /** Is `args[0]` a Redis command name (so a resync point is believable)? */
 function knownCommand(name: Buffer): boolean {
   return name.length < 40 && COMMAND_ARITY[name.toString('latin1').toLowerCase()] !== undefined;
@@ -214,7 +220,7 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
     if (r.t === 'need') { await fill(Math.max(r.min, window.length + 1)); continue; }
     const offset = winOff + p;
     if (r.t === 'ann') {
-      const text = Buffer.from(r.text);
+      const text = r.text;
       const t = parseTs(text);
       if (t !== undefined) ts = t;
       yield { kind: 'annotation', text, ts: t, file, offset, length: r.end - p, line };
@@ -223,8 +229,10 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
       continue;
     }
     if (r.t === 'cmd') {
-      const args = r.args.map((a) => Buffer.from(a));
-      const name = args[0]!.toString('latin1').toLowerCase();
+      // args are views into the read window (no copy): valid as long as the caller keeps them,
+      // since windows are never written again; callers that buffer many records copy them.
+      const args = r.args;
+      const name = lowerName(args[0]!);
       if (name === 'select' && args.length >= 2) {
         const n = Number(args[1]!.toString('latin1'));
         if (Number.isInteger(n) && n >= 0) db = n;

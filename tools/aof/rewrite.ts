@@ -63,6 +63,11 @@ export interface RewriteReport {
   dbs: number[];
 }
 
+/** A copy of a record whose args no longer share the reader's window (for buffering). */
+function own<T extends AofCommandRecord>(rec: T): T {
+  return { ...rec, args: rec.args.map((a) => Buffer.from(a)) };
+}
+
 /** A command record with the index of the part (file) it comes from. */
 type Cmd = AofCommandRecord & { part: number };
 
@@ -231,7 +236,7 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
           continue;
         }
         if (name === 'multi' || orphanTail.length >= 100_000) await flushOrphans();
-        else { orphanTail.push(rec); continue; }
+        else { orphanTail.push(own(rec)); continue; }
       }
       if (name === 'multi') {
         if (tx) { dropTx('nested MULTI'); }
@@ -259,7 +264,7 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
         report.stoppedAt = { file: rec.file, offset: rec.offset, why: 'cut point' };
         break;
       }
-      if (tx) { tx.cmds.push(rec); tx.decisions.push(d); if (d === 'keep') tx.kept++; continue; }
+      if (tx) { tx.cmds.push(own(rec)); tx.decisions.push(d); if (d === 'keep') tx.kept++; continue; }
       if (d === 'keep') await emit(rec);
       else { report.dropped++; outputs.changed.add(rec.part); }
     }
