@@ -95,7 +95,7 @@ export async function replay(path: string, extra: string[] = []): Promise<Datase
       r.disconnect();
       return await dumpAll(port);
     } catch (err) {
-      await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
+      await Promise.race([exited, new Promise((res) => setTimeout(res, 20_000))]); // a crash report can take a while
       if (proc.exitCode !== null) return { refused: log };
       throw err;
     }
