@@ -72,6 +72,9 @@ export function register(program: Command, ctx: CliContext): void {
         if (opts.duration !== undefined || opts.lines !== undefined) {
           throw new RedkitError('REDKIT_E_USAGE', '--duration and --lines apply to a live capture (redis://host:port)');
         }
+        if (source === '-' && process.stdin.isTTY) {
+          ctx.stderr.write('redkit: reading MONITOR output from stdin (pipe `redis-cli monitor` in, or give a file or redis://host:port)\n');
+        }
         const input = await openMonitorInput(source);
         try {
           for await (const chunk of input.source) sink.push(chunk);

@@ -92,6 +92,8 @@ export interface MonitorReport {
   clientKinds: Record<ClientKind, number>;
   /** Call durations in power-of-two buckets [lo, hi) µs. */
   histogram: Array<{ lo: number; hi: number; count: number }>;
+  /** Commands (incl. script commands) over time: counts per `bucketUs` from `firstTs`. */
+  timeline: { bucketUs: number; counts: number[] };
   /** True when a top list had more distinct names than `capacity` (counts are lower bounds). */
   approximate: boolean;
 }
@@ -136,6 +138,8 @@ interface CommandInfo {
   calls: number;
 }
 
+const TIMELINE_BUCKETS = 60;
+
 /** Distinct command names tracked; more (a capture of garbage) are merged into "(other)". */
 const MAX_COMMAND_NAMES = 65536;
 
@@ -179,6 +183,9 @@ export class MonitorAnalyzer {
   readonly #prefixBytes = new ByteInterner<Counter>(1 << 14);
   readonly #delim: Buffer;
   #keyRefs = 0;
+  /** Timeline: at most TIMELINE_BUCKETS buckets; the width doubles when the capture gets longer. */
+  #tlWidth = 1000;
+  readonly #tl = new Float64Array(TIMELINE_BUCKETS);
   /** Clients beyond the interner's capacity (bounded by pruning). */
   readonly #clients = new Map<string, ClientStat>();
   #clientsPruned = false;
@@ -233,6 +240,18 @@ export class MonitorAnalyzer {
     this.#onCommand(L);
   }
 
+  #timeline(sinceStart: number): void {
+    let i = Math.floor(Math.max(0, sinceStart) / this.#tlWidth);
+    while (i >= TIMELINE_BUCKETS) {
+      const t = this.#tl;
+      for (let k = 0; k < TIMELINE_BUCKETS / 2; k++) t[k] = t[2 * k]! + t[2 * k + 1]!;
+      t.fill(0, TIMELINE_BUCKETS / 2);
+      this.#tlWidth *= 2;
+      i = Math.floor(sinceStart / this.#tlWidth);
+    }
+    this.#tl[i]!++;
+  }
+
   #db(db: number): DbStat {
     let d = db < 1024 ? this.#dbArr[db] : this.#dbs.get(db);
     if (!d) {
@@ -275,6 +294,7 @@ export class MonitorAnalyzer {
     this.#lastTs = ts;
     const gap = this.#prevTs === null ? null : ts - this.#prevTs;
     this.#prevTs = ts;
+    this.#timeline(ts - this.#firstTs);
     const info = this.#command(L);
     const isLua = L.clientKind === 'lua';
     this.#kinds[L.clientKind]++;
@@ -487,9 +507,16 @@ export class MonitorAnalyzer {
         .slice(0, top),
       clientKinds: { ...this.#kinds },
       histogram: h.pow2Buckets(),
+      timeline: { bucketUs: this.#tlWidth, counts: trimZeros(Array.from(this.#tl)) },
       approximate: this.#topKeys.approximate || this.#topPrefixes.approximate || this.#cmdByName.has('(other)') || this.#clientsPruned,
     };
   }
+}
+
+function trimZeros(a: number[]): number[] {
+  let n = a.length;
+  while (n > 0 && a[n - 1] === 0) n--;
+  return a.slice(0, n);
 }
 
 /** Counts a name given by its bytes: in the interner while it has room, else in the TopK. */

@@ -81,7 +81,9 @@ export class FainaAnalyzer {
   readonly #onLine = (buf: Buffer, start: number, end: number): void => this.#line(buf, start, end);
 
   constructor(opts: FainaOptions = {}) {
-    this.#delim = opts.prefixDelimiter ?? ':';
+    // Compared with the line's bytes (latin1 strings here): the delimiter's UTF-8 bytes, as
+    // Python 2 would get them from argv.
+    this.#delim = Buffer.from(opts.prefixDelimiter ?? ':', 'utf8').toString('latin1');
     this.#version = opts.redisVersion ?? 2.6;
     this.#re = this.#version < 2.5 ? LINE_RE_24 : LINE_RE_26;
     const cap = opts.capacity ?? 1 << 17;

@@ -28,3 +28,22 @@ describe('Python number formatting', () => {
     expect(pyFixed(28790.456, 2)).toBe('28790.46');
   });
 });
+
+describe('FainaAnalyzer options', () => {
+  it('--redis-version < 2.5 reads the 2.4 format and charges a gap to the line itself', async () => {
+    const { FainaAnalyzer } = await import('./faina.js');
+    const a = new FainaAnalyzer({ redisVersion: 2.4 });
+    a.push(Buffer.from('1339518083.000000 (db 0) "get" "a:1"\n1339518083.000100 (db 0) "set" "b:1" "x"\n1339518083.000300 "keys" "*"\n'));
+    const out = a.finish();
+    expect(out).toContain('Lines Processed  \t3\n');
+    // gaps go to the later line: set ~100 us, keys ~200 us (float artefacts as in Python)
+    expect(out).toContain('Heaviest Commands (microsecs)\n========================================\nkeys  \t200.25\nset   \t99.75\n');
+  });
+
+  it('--prefix-delimiter splits on another string', async () => {
+    const { FainaAnalyzer } = await import('./faina.js');
+    const a = new FainaAnalyzer({ prefixDelimiter: '/' });
+    a.push(Buffer.from('1.000000 [0 127.0.0.1:1] "GET" "a/b:c"\n1.000001 [0 127.0.0.1:1] "GET" "a/d"\n'));
+    expect(a.finish()).toContain('Top Prefixes\n========================================\na  \t2\t(100.00%)\n');
+  });
+});

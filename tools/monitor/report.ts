@@ -56,6 +56,11 @@ export function renderReport(r: MonitorReport): string {
   out.push(table('Command Time Histogram (microsecs)', r.histogram.map((b) => [
     b.lo === 0 ? '0' : `${b.lo}-${b.hi - 1}`, `${String(b.count).padEnd(8)}${bar(b.count, max)}`,
   ])));
+  const tl = r.timeline;
+  const tmax = Math.max(0, ...tl.counts);
+  out.push(table(`Commands over Time (per ${tl.bucketUs / 1000} ms from the first line)`, tl.counts.map((c, i) => [
+    `+${((i * tl.bucketUs) / 1e6).toFixed(3)}s`, `${String(c).padEnd(8)}${bar(c, tmax)}`,
+  ])));
   if (L.junk > 0) {
     out.push(table('Junk Lines (skipped)', L.junkExamples.map((j) => [`line ${j.line}`, `${j.reason}: ${j.text}`])));
   }
