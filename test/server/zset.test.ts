@@ -137,6 +137,11 @@ describe('zset commands over TCP', () => {
     await r.del('long');
     await r.zadd('long', 1, 'x'.repeat(65));
     expect(await run(r, ['object', 'encoding', 'long'])).toBe('skiplist');
+    await run(r, ['config', 'set', 'zset-max-ziplist-entries', '1']);
+    await r.del('cfg');
+    await r.zadd('cfg', 1, 'a', 2, 'b');
+    expect(await run(r, ['object', 'encoding', 'cfg'])).toBe('skiplist');
+    await run(r, ['config', 'set', 'zset-max-ziplist-entries', '128']);
   });
 
   it('set operations with weights and aggregate', async () => {

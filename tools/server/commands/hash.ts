@@ -9,9 +9,24 @@ import { addLongDoubleHuman, formatHumanDouble, parseBigLL, strtod } from '../ty
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
 
+const limitsCache = new WeakMap<object, HashLimits>();
+
+/** hash-max-listpack-entries/value, read once per server and refreshed on CONFIG SET. */
 export function hashLimits(c: CommandContext): HashLimits {
-  const cfg = c.server.config;
-  return { maxEntries: cfg.num('hash-max-listpack-entries'), maxValue: cfg.num('hash-max-listpack-value') };
+  let l = limitsCache.get(c.server);
+  if (!l) {
+    const cfg = c.server.config;
+    const lim: HashLimits = { maxEntries: 0, maxValue: 0 };
+    const read = (): void => {
+      lim.maxEntries = cfg.num('hash-max-listpack-entries');
+      lim.maxValue = cfg.num('hash-max-listpack-value');
+    };
+    read();
+    cfg.onChange(read);
+    limitsCache.set(c.server, lim);
+    l = lim;
+  }
+  return l;
 }
 
 function getHash(c: CommandContext, key: string, forWrite: boolean): HashValue | undefined | null {

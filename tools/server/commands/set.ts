@@ -11,8 +11,21 @@ import { sampleIndices } from './hash.js';
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
 
+const limitsCache = new WeakMap<object, SetLimits>();
+
+/** set-max-intset-entries, read once per server and refreshed on CONFIG SET. */
 export function setLimits(c: CommandContext): SetLimits {
-  return { maxIntsetEntries: c.server.config.num('set-max-intset-entries') };
+  let l = limitsCache.get(c.server);
+  if (!l) {
+    const cfg = c.server.config;
+    const lim: SetLimits = { maxIntsetEntries: 0 };
+    const read = (): void => { lim.maxIntsetEntries = cfg.num('set-max-intset-entries'); };
+    read();
+    cfg.onChange(read);
+    limitsCache.set(c.server, lim);
+    l = lim;
+  }
+  return l;
 }
 
 function getSet(c: CommandContext, key: string, forWrite: boolean): SetValue | undefined | null {

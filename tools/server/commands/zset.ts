@@ -17,9 +17,24 @@ const ERR_NAN = 'ERR resulting score is not a number (NaN)';
 const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
 const ERR_MINMAX_LEX = 'ERR min or max not valid string range item';
 
+const limitsCache = new WeakMap<object, ZsetLimits>();
+
+/** zset-max-listpack-entries/value, read once per server and refreshed on CONFIG SET. */
 export function zsetLimits(c: CommandContext): ZsetLimits {
-  const cfg = c.server.config;
-  return { maxEntries: cfg.num('zset-max-listpack-entries'), maxValue: cfg.num('zset-max-listpack-value') };
+  let l = limitsCache.get(c.server);
+  if (!l) {
+    const cfg = c.server.config;
+    const lim: ZsetLimits = { maxEntries: 0, maxValue: 0 };
+    const read = (): void => {
+      lim.maxEntries = cfg.num('zset-max-listpack-entries');
+      lim.maxValue = cfg.num('zset-max-listpack-value');
+    };
+    read();
+    cfg.onChange(read);
+    limitsCache.set(c.server, lim);
+    l = lim;
+  }
+  return l;
 }
 
 function getZset(c: CommandContext, key: string, forWrite: boolean): ZSetValue | undefined | null {
