@@ -50,7 +50,10 @@ export function register(program: Command, ctx: CliContext): void {
       const startServer = await loadStartServer();
       const bind = opts.bind ?? '127.0.0.1';
       // Options named after redis.conf directives; `config` carries the rest (dir …).
-      const server = await startServer({ port, bind: [bind], dir, config: { dir } });
+      const server = await startServer({ port, bind: [bind], dir, config: { dir } }).catch((err: unknown) => {
+        const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message;
+        throw new RedkitError('REDKIT_E_USAGE', `server could not listen on ${bind}:${port}: ${reason}`, { cause: err });
+      });
       const log = (l: string) => ctx.stderr.write(`${l}\n`);
       log(`redkit start: server listening on ${bind}:${server.port}, data in ${dir}`);
       let exporter;
