@@ -37,8 +37,8 @@ export class DiffReport implements RdbReport {
         this.#index = 0;
         this.#rdbType = rec.rdbType;
         this.#encoding = rec.encoding;
-        if (rec.type === 'string') this.#out.s += this.#prefix + ' -> ' + escapeBytes(rec.value ?? Buffer.alloc(0), esc) + '\r\n';
-        else if (rec.type === 'module') this.#out.s += this.#prefix + ' -> module-name=' + (rec.module?.name ?? '') + '\r\n';
+        if (rec.type === 'string') this.#out.ascii(this.#prefix + ' -> ' + escapeBytes(rec.value ?? Buffer.alloc(0), esc) + '\r\n');
+        else if (rec.type === 'module') this.#out.ascii(this.#prefix + ' -> module-name=' + (rec.module?.name ?? '') + '\r\n');
         return;
       case 'elements': {
         const p = this.#prefix;
@@ -68,11 +68,11 @@ export class DiffReport implements RdbReport {
           case 'stream':
             break;
         }
-        this.#out.s += s;
+        this.#out.ascii(s);
         return;
       }
       case 'key-end':
-        if (rec.type === 'stream') this.#out.s += this.#prefix + ' -> stream-items=' + (rec.stream?.length ?? rec.info.count) + '\r\n';
+        if (rec.type === 'stream') this.#out.ascii(this.#prefix + ' -> stream-items=' + (rec.stream?.length ?? rec.info.count) + '\r\n');
         return;
       default:
         return;

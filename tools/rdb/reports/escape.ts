@@ -238,3 +238,63 @@ export function jsonQuoteAscii(text: string, mode: EscapeMode): string {
 export function escapeAscii(text: string, mode: EscapeMode): string {
   return mode === 'base64' ? Buffer.from(text, 'latin1').toString('base64') : text;
 }
+
+/** Where the fast writers append (run.ts's ByteOut). */
+export interface ByteSink {
+  buf: Buffer;
+  pos: number;
+  reserve(n: number): void;
+  ascii(s: string): void;
+  bytes(b: Uint8Array): void;
+}
+
+/**
+ * Appends `jsonQuote(b, mode, skipPrintable)` to `out` without building strings when every
+ * byte is printable ASCII (the common case); other inputs take the string path.
+ */
+export function writeJsonQuoted(out: ByteSink, b: Buffer, mode: EscapeMode, skipPrintable: boolean): void {
+  if (mode === 'base64' && !skipPrintable) {
+    out.ascii('"' + b.toString('base64') + '"');
+    return;
+  }
+  const n = b.length;
+  out.reserve(2 * n + 2);
+  const buf = out.buf;
+  const start = out.pos;
+  let p = start;
+  buf[p++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c >= 0x20 && c < 0x7f) {
+      if (c === 0x22 || c === 0x5c) buf[p++] = 0x5c;
+      buf[p++] = c;
+    } else {
+      out.pos = start;
+      out.ascii(jsonQuote(b, mode, skipPrintable));
+      return;
+    }
+  }
+  buf[p++] = 0x22;
+  out.pos = p;
+}
+
+/** Appends `escapeBytes(b, mode, skipPrintable)` to `out` (raw and printable bytes are copied). */
+export function writeEscaped(out: ByteSink, b: Buffer, mode: EscapeMode, skipPrintable = false): void {
+  if (mode === 'raw') {
+    out.bytes(b);
+    return;
+  }
+  if (mode === 'base64' && !skipPrintable) {
+    out.ascii(b.toString('base64'));
+    return;
+  }
+  const n = b.length;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c < 0x20 || c > 0x7e) {
+      out.ascii(escapeBytes(b, mode, skipPrintable));
+      return;
+    }
+  }
+  out.bytes(b);
+}

@@ -16,9 +16,11 @@
  * Module values stay `{}` (opaque); module AUX data is skipped (rdbtools crashes on it).
  */
 import type { RdbEncoding, RdbRecord, StreamMeta } from '../types.js';
-import { jsonQuote, jsonQuoteAscii, type EscapeMode } from './escape.js';
+import { jsonQuote, jsonQuoteAscii, writeJsonQuoted, type EscapeMode } from './escape.js';
 import type { ByteOut, RdbReport } from './run.js';
 import { scoreText, streamIdText, zipmapValue } from './values.js';
+
+const EMPTY = Buffer.alloc(0);
 
 export class JsonReport implements RdbReport {
   #out: ByteOut;
@@ -44,61 +46,72 @@ export class JsonReport implements RdbReport {
     const esc = this.#esc;
     switch (rec.kind) {
       case 'header':
-        out.s += '[';
+        out.ascii('[');
         return;
       case 'selectdb':
-        if (!this.#firstDb) out.s += '},';
-        out.s += '{';
+        if (!this.#firstDb) out.ascii('},');
+        out.ascii('{');
         this.#firstDb = false;
         this.#hasDb = true;
         this.#firstKeyInDb = true;
         return;
       case 'key': {
-        let s = this.#firstKeyInDb ? '\r\n' : ',\r\n';
+        out.ascii(this.#firstKeyInDb ? '\r\n' : ',\r\n');
         this.#firstKeyInDb = false;
         this.#index = 0;
         this.#rdbType = rec.rdbType;
         this.#encoding = rec.encoding;
-        s += jsonQuote(rec.key, esc, true);
+        writeJsonQuoted(out, rec.key, esc, true);
         switch (rec.type) {
           case 'string':
-            s += ':' + jsonQuote(rec.value ?? Buffer.alloc(0), esc);
+            out.byte(0x3a);
+            writeJsonQuoted(out, rec.value ?? EMPTY, esc, false);
             break;
           case 'list':
           case 'set':
-            s += ':[';
+            out.ascii(':[');
             break;
           case 'stream':
-            s += this.#rdbtoolsStreams ? ':{' : ':{"entries":[';
+            out.ascii(this.#rdbtoolsStreams ? ':{' : ':{"entries":[');
             break;
           default:
-            s += ':{';
+            out.ascii(':{');
         }
-        out.s += s;
         return;
       }
       case 'elements': {
         const el = rec.elements;
         if (el.type === 'stream' && this.#rdbtoolsStreams) return;
-        let s = '';
         let i = this.#index;
         switch (el.type) {
           case 'list':
           case 'set':
-            for (const v of el.items) s += (i++ > 0 ? ',' : '') + jsonQuote(v, esc);
+            for (const v of el.items) {
+              if (i++ > 0) out.byte(0x2c);
+              writeJsonQuoted(out, v, esc, false);
+            }
             break;
           case 'hash': {
-            // Only zipmaps need Python's int() pass over values; the check is per key.
+            // Only zipmaps need Python's int() pass over values.
             const zipmap = this.#rdbType === 9;
-            for (const f of el.items) s += (i++ > 0 ? ',' : '') + jsonQuote(f.field, esc, true) + ':' + jsonQuote(zipmap ? zipmapValue(f.value) : f.value, esc);
+            for (const f of el.items) {
+              if (i++ > 0) out.byte(0x2c);
+              writeJsonQuoted(out, f.field, esc, true);
+              out.byte(0x3a);
+              writeJsonQuoted(out, zipmap ? zipmapValue(f.value) : f.value, esc, false);
+            }
             break;
           }
           case 'zset':
             for (const m of el.items) {
-              s += (i++ > 0 ? ',' : '') + jsonQuote(m.member, esc, true) + ':' + scoreJson(scoreText(m, this.#rdbType, this.#encoding), m.scoreText, this.#rdbType, esc);
+              if (i++ > 0) out.byte(0x2c);
+              writeJsonQuoted(out, m.member, esc, true);
+              out.byte(0x3a);
+              out.ascii(scoreJson(scoreText(m, this.#rdbType, this.#encoding), m.scoreText, this.#rdbType, esc));
             }
             break;
-          case 'stream':
+          case 'stream': {
+            let s = '';
             for (const e of el.items) {
               s += (i++ > 0 ? ',' : '') + '{"id":"' + streamIdText(e.id) + '","fields":{';
               for (let k = 0; k < e.fields.length; k++) {
@@ -107,10 +120,11 @@ export class JsonReport implements RdbReport {
               }
               s += '}}';
             }
+            out.ascii(s);
             break;
+          }
         }
         this.#index = i;
-        out.s += s;
         return;
       }
       case 'key-end':
@@ -119,18 +133,18 @@ export class JsonReport implements RdbReport {
             return;
           case 'list':
           case 'set':
-            out.s += ']';
+            out.ascii(']');
             return;
           case 'stream':
-            out.s += this.#rdbtoolsStreams ? '}' : '],' + streamMetaJson(rec.stream, esc) + '}';
+            out.ascii(this.#rdbtoolsStreams ? '}' : '],' + streamMetaJson(rec.stream, esc) + '}');
             return;
           default:
-            out.s += '}';
+            out.ascii('}');
         }
         return;
       case 'eof':
-        if (this.#hasDb) out.s += '}';
-        out.s += ']';
+        if (this.#hasDb) out.ascii('}');
+        out.ascii(']');
         return;
       default:
         return;

@@ -76,7 +76,7 @@ export class JsonlReport implements RdbReport {
     const out = this.#out;
     switch (rec.kind) {
       case 'function':
-        out.s += '{"function":' + jsonBytes(rec.code) + '}\n';
+        out.ascii('{"function":' + jsonBytes(rec.code) + '}\n');
         return;
       case 'key': {
         let s = '{"db":' + rec.db + ',"key":' + jsonBytes(rec.key) + ',"type":"' + rec.type + '","encoding":"' + rec.encoding + '","expiry":' + (rec.expireMs === null ? 'null' : String(rec.expireMs));
@@ -97,7 +97,7 @@ export class JsonlReport implements RdbReport {
             s += '[';
         }
         this.#first = true;
-        out.s += s;
+        out.ascii(s);
         return;
       }
       case 'elements': {
@@ -137,20 +137,20 @@ export class JsonlReport implements RdbReport {
             break;
         }
         this.#first = first;
-        out.s += s;
+        out.ascii(s);
         return;
       }
       case 'key-end':
         switch (rec.type) {
           case 'string':
           case 'module':
-            out.s += '}\n';
+            out.ascii('}\n');
             return;
           case 'stream':
-            out.s += '],' + streamMetaJsonl(rec.stream) + '}}\n';
+            out.ascii('],' + streamMetaJsonl(rec.stream) + '}}\n');
             return;
           default:
-            out.s += ']}\n';
+            out.ascii(']}\n');
         }
         return;
       default:

@@ -12,7 +12,7 @@
  * Deliberate difference: a stream is `key id f v f v,id f v` instead of just `key `.
  */
 import type { RdbRecord } from '../types.js';
-import { escapeAscii, escapeBytes, type EscapeMode } from './escape.js';
+import { escapeAscii, escapeBytes, writeEscaped, type EscapeMode } from './escape.js';
 import type { ByteOut, RdbReport } from './run.js';
 import { scoreText, streamIdText, zipmapValue } from './values.js';
 import type { RdbEncoding } from '../types.js';
@@ -30,11 +30,12 @@ export class JustKeysReport implements RdbReport {
   onRecord(rec: RdbRecord): void {
     if (rec.kind === 'key') {
       this.#key = escapeBytes(rec.key, this.#esc, true) + '\n';
-      this.#out.s += this.#key;
+      this.#out.ascii(this.#key);
     } else if (rec.kind === 'elements') {
       if (rec.elements.type === 'stream') return;
       const n = rec.elements.items.length;
-      this.#out.s += n === 1 ? this.#key : this.#key.repeat(n);
+      const out = this.#out;
+      for (let i = 0; i < n; i++) out.ascii(this.#key);
     }
   }
 }
@@ -57,45 +58,57 @@ export class JustKeyValsReport implements RdbReport {
 
   onRecord(rec: RdbRecord): void {
     const esc = this.#esc;
+    const out = this.#out;
     if (rec.kind === 'key') {
-      let s = this.#firstKey ? '\r\n' : ',\r\n';
+      out.ascii(this.#firstKey ? '\r\n' : ',\r\n');
       this.#firstKey = false;
       this.#index = 0;
       this.#rdbType = rec.rdbType;
       this.#encoding = rec.encoding;
-      s += escapeBytes(rec.key, esc, true) + ' ';
-      if (rec.type === 'string') s += escapeBytes(rec.value ?? Buffer.alloc(0), esc);
-      this.#out.s += s;
+      writeEscaped(out, rec.key, esc, true);
+      out.byte(0x20);
+      if (rec.type === 'string') writeEscaped(out, rec.value ?? Buffer.alloc(0), esc);
     } else if (rec.kind === 'elements') {
       const el = rec.elements;
       if (el.type === 'stream' && this.#rdbtoolsStreams) return;
-      let s = '';
       let i = this.#index;
       switch (el.type) {
         case 'list':
         case 'set':
-          for (const v of el.items) s += (i++ > 0 ? ',' : '') + escapeBytes(v, esc);
+          for (const v of el.items) {
+            if (i++ > 0) out.byte(0x2c);
+            writeEscaped(out, v, esc);
+          }
           break;
         case 'hash': {
           const zipmap = this.#rdbType === 9;
-          for (const f of el.items) s += (i++ > 0 ? ',' : '') + escapeBytes(f.field, esc, true) + ' ' + escapeBytes(zipmap ? zipmapValue(f.value) : f.value, esc);
+          for (const f of el.items) {
+            if (i++ > 0) out.byte(0x2c);
+            writeEscaped(out, f.field, esc, true);
+            out.byte(0x20);
+            writeEscaped(out, zipmap ? zipmapValue(f.value) : f.value, esc);
+          }
           break;
         }
         case 'zset':
           for (const m of el.items) {
             const t = scoreText(m, this.#rdbType, this.#encoding);
-            s += (i++ > 0 ? ',' : '') + escapeBytes(m.member, esc, true) + ' ' + (this.#rdbType === 3 ? escapeBytes(Buffer.from(t, 'latin1'), esc) : escapeAscii(t, esc));
+            if (i++ > 0) out.byte(0x2c);
+            writeEscaped(out, m.member, esc, true);
+            out.ascii(' ' + (this.#rdbType === 3 ? escapeBytes(Buffer.from(t, 'latin1'), esc) : escapeAscii(t, esc)));
           }
           break;
-        case 'stream':
+        case 'stream': {
+          let s = '';
           for (const e of el.items) {
             s += (i++ > 0 ? ',' : '') + streamIdText(e.id);
             for (const [f, v] of e.fields) s += ' ' + escapeBytes(f, esc, true) + ' ' + escapeBytes(v, esc);
           }
+          out.ascii(s);
           break;
+        }
       }
       this.#index = i;
-      this.#out.s += s;
     }
   }
 }

@@ -3,21 +3,13 @@
  * `rdb -c memory`) as valid RFC 4180 CSV: a key containing a comma, a double quote, CR or LF is
  * quoted and its quotes doubled. Keys are written as their raw bytes. Lines end with "\n".
  * (Hand-written quoting: one regex test per key is all it takes, and it keeps the hot loop free
- * of a per-row stream transform.)
+ * of a per-row stream transform, so no CSV library is needed.)
  */
 import type { RdbRecord } from '../types.js';
-import { MemoryReport, memoryRowText, type MemoryRow } from './memory.js';
+import { MemoryReport } from './memory.js';
 import type { ByteOut, RdbReport } from './run.js';
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
-export function csvField(s: string): string {
-  return NEEDS_QUOTES.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-}
-
-export function memoryCsvRowText(r: MemoryRow): string {
-  return memoryRowText({ ...r, key: csvField(r.key) });
-}
+export { csvField } from './memory.js';
 
 export interface MemoryCsvOptions {
   minBytes?: number;
@@ -28,7 +20,7 @@ export class MemoryCsvReport implements RdbReport {
   #inner: MemoryReport;
 
   constructor(out: ByteOut, opts: MemoryCsvOptions = {}) {
-    this.#inner = new MemoryReport(out, { ...opts, escape: 'raw', rowText: memoryCsvRowText });
+    this.#inner = new MemoryReport(out, { ...opts, escape: 'raw', quoteKey: true });
   }
 
   onRecord(rec: RdbRecord): void {

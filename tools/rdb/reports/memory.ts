@@ -18,7 +18,7 @@
  * mean of rdbtools' values.
  */
 import type { RdbEncoding, RdbKeyEndRecord, RdbKeyRecord, RdbRecord, RdbValueType, StreamMeta } from '../types.js';
-import { escapeBytes, type EscapeMode } from './escape.js';
+import { escapeBytes, writeEscaped, type EscapeMode } from './escape.js';
 import { intWidthOf, isoformatMs, pyIntOk, pyIntParse, storedAsInt } from './pyfmt.js';
 import type { ByteOut, RdbReport } from './run.js';
 
@@ -101,16 +101,24 @@ function streamRadixTree(n: number): number {
   return 16 * n + nodes * 4 + nodes * 30 * LONG;
 }
 
-export interface MemoryRow {
-  db: number;
-  type: string;
-  /** Escaped key (byte string). */
-  key: string;
-  bytes: number;
-  encoding: string;
-  size: number;
-  largest: number;
-  expireMs: number | null;
+/** One key's estimate. `key` (the escaped key as a byte string) is computed on first use. */
+export class MemoryRow {
+  #key: string | undefined;
+  constructor(
+    readonly db: number,
+    readonly type: string,
+    readonly keyBytes: Buffer,
+    readonly escape: EscapeMode,
+    readonly bytes: number,
+    readonly encoding: string,
+    readonly size: number,
+    readonly largest: number,
+    readonly expireMs: number | null,
+  ) {}
+
+  get key(): string {
+    return (this.#key ??= escapeBytes(this.keyBytes, this.escape, true));
+  }
 }
 
 export interface MemoryOptions {
@@ -119,8 +127,8 @@ export interface MemoryOptions {
   minBytes?: number;
   /** `-l`: only the N largest keys. */
   largest?: number;
-  /** Row formatter (default: rdbtools' unquoted CSV row). */
-  rowText?: (row: MemoryRow) => string;
+  /** Quote the key column as CSV requires (memory-csv); rdbtools does not. */
+  quoteKey?: boolean;
 }
 
 const TYPE_NAMES: Record<RdbValueType, string> = {
@@ -290,16 +298,7 @@ export class MemoryProfiler {
         largest = size;
         break;
     }
-    this.#onRow({
-      db: key.db,
-      type: TYPE_NAMES[rec.type],
-      key: escapeBytes(key.key, this.#esc, true),
-      bytes: size,
-      encoding,
-      size: count,
-      largest,
-      expireMs: key.expireMs,
-    });
+    this.#onRow(new MemoryRow(key.db, TYPE_NAMES[rec.type], key.key, this.#esc, size, encoding, count, largest, key.expireMs));
   }
 }
 
@@ -383,9 +382,19 @@ function heappop<T>(heap: T[], less: (a: T, b: T) => boolean): T {
 
 export const MEMORY_CSV_HEADER = 'database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry\n';
 
-/** rdbtools' CSV row (note: fields are not quoted). */
-export function memoryRowText(r: MemoryRow): string {
-  return `${r.db},${r.type},${r.key},${Math.trunc(r.bytes)},${r.encoding},${r.size},${r.largest},${r.expireMs !== null ? isoformatMs(r.expireMs) : ''}\n`;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** RFC 4180 quoting of one CSV field (a byte string). */
+export function csvField(s: string): string {
+  return NEEDS_QUOTES.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+/** rdbtools' CSV row (note: fields are not quoted), or with `quoteKey` a valid CSV row. */
+export function writeMemoryRow(out: ByteOut, r: MemoryRow, quoteKey = false): void {
+  out.ascii(r.db + ',' + r.type + ',');
+  if (quoteKey) out.ascii(csvField(r.key));
+  else writeEscaped(out, r.keyBytes, r.escape, true);
+  out.ascii(',' + Math.trunc(r.bytes) + ',' + r.encoding + ',' + r.size + ',' + r.largest + ',' + (r.expireMs !== null ? isoformatMs(r.expireMs) : '') + '\n');
 }
 
 export class MemoryReport implements RdbReport {
@@ -395,20 +404,20 @@ export class MemoryReport implements RdbReport {
   #largest: number | undefined;
   /** Min-heap (by rowLess) of the N largest rows so far. */
   #top: MemoryRow[] = [];
-  #rowText: (row: MemoryRow) => string;
+  #quoteKey: boolean;
 
   constructor(out: ByteOut, opts: MemoryOptions = {}) {
     this.#out = out;
     this.#minBytes = opts.minBytes;
     this.#largest = opts.largest;
-    this.#rowText = opts.rowText ?? memoryRowText;
-    out.s += MEMORY_CSV_HEADER;
+    this.#quoteKey = opts.quoteKey ?? false;
+    out.ascii(MEMORY_CSV_HEADER);
     this.#profiler = new MemoryProfiler((row) => this.#row(row), opts.escape ?? 'raw');
   }
 
   #row(row: MemoryRow): void {
     if (this.#largest === undefined) {
-      if (this.#minBytes === undefined || row.bytes >= this.#minBytes) this.#out.s += this.#rowText(row);
+      if (this.#minBytes === undefined || row.bytes >= this.#minBytes) writeMemoryRow(this.#out, row, this.#quoteKey);
       return;
     }
     const heap = this.#top;

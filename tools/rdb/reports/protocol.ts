@@ -62,6 +62,15 @@ export class ProtocolReport implements RdbReport {
     return s;
   }
 
+  /** Fast path (raw escape): `*3 CMD key <bytes>` written straight from the value buffer. */
+  #cmd3(head: string, v: Buffer): void {
+    const out = this.#out;
+    out.ascii(head);
+    out.ascii('$' + v.length + '\r\n');
+    out.bytes(v);
+    out.ascii('\r\n');
+  }
+
   #b(b: Buffer): string {
     return escapeBytes(b, this.#esc);
   }
@@ -73,10 +82,10 @@ export class ProtocolReport implements RdbReport {
   onRecord(rec: RdbRecord): void {
     switch (rec.kind) {
       case 'selectdb':
-        this.#out.s += this.#cmd([this.#a('SELECT'), this.#a(String(rec.db))]);
+        this.#out.ascii(this.#cmd([this.#a('SELECT'), this.#a(String(rec.db))]));
         return;
       case 'function':
-        this.#out.s += this.#cmd([this.#a('FUNCTION'), this.#a('LOAD'), this.#b(rec.code)]);
+        this.#out.ascii(this.#cmd([this.#a('FUNCTION'), this.#a('LOAD'), this.#b(rec.code)]));
         return;
       case 'key':
         this.#startKey(rec);
@@ -88,7 +97,7 @@ export class ProtocolReport implements RdbReport {
         if (this.#skipKey) return;
         if (rec.type === 'stream') this.#streamEnd(rec.stream);
         if (rec.type !== 'module' && this.#expire !== null) {
-          this.#out.s += this.#cmd([this.#a('EXPIREAT'), this.#key, this.#a(String(expireSeconds(this.#expire) + this.#amend))]);
+          this.#out.ascii(this.#cmd([this.#a('EXPIREAT'), this.#key, this.#a(String(expireSeconds(this.#expire) + this.#amend))]));
         }
         return;
       default:
@@ -103,21 +112,26 @@ export class ProtocolReport implements RdbReport {
     this.#encoding = rec.encoding;
     this.#streamEntries = 0;
     this.#skipKey = rec.type === 'stream' && this.#rdbtoolsStreams;
-    if (rec.type === 'string') this.#out.s += this.#cmd([this.#a('SET'), this.#key, this.#b(rec.value ?? Buffer.alloc(0))]);
+    if (rec.type === 'string') {
+      const v = rec.value ?? Buffer.alloc(0);
+      if (this.#esc === 'raw') this.#cmd3('*3\r\n$3\r\nSET\r\n$' + this.#key.length + '\r\n' + this.#key + '\r\n', v);
+      else this.#out.ascii(this.#cmd([this.#a('SET'), this.#key, this.#b(v)]));
+    }
   }
 
   #elements(el: Extract<RdbRecord, { kind: 'elements' }>['elements']): void {
     const key = this.#key;
     let s = '';
     switch (el.type) {
-      case 'list': {
-        const c = this.#a('RPUSH');
-        for (const v of el.items) s += this.#cmd([c, key, this.#b(v)]);
-        break;
-      }
+      case 'list':
       case 'set': {
-        const c = this.#a('SADD');
-        for (const v of el.items) s += this.#cmd([c, key, this.#b(v)]);
+        const c = this.#a(el.type === 'list' ? 'RPUSH' : 'SADD');
+        if (this.#esc === 'raw') {
+          const head = '*3\r\n$' + c.length + '\r\n' + c + '\r\n$' + key.length + '\r\n' + key + '\r\n';
+          for (const v of el.items) this.#cmd3(head, v);
+        } else {
+          for (const v of el.items) s += this.#cmd([c, key, this.#b(v)]);
+        }
         break;
       }
       case 'hash': {
@@ -151,7 +165,7 @@ export class ProtocolReport implements RdbReport {
         break;
       }
     }
-    this.#out.s += s;
+    this.#out.ascii(s);
   }
 
   #streamEnd(meta: StreamMeta | undefined): void {
@@ -190,6 +204,6 @@ export class ProtocolReport implements RdbReport {
         }
       }
     }
-    this.#out.s += s;
+    this.#out.ascii(s);
   }
 }

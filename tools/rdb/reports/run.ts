@@ -12,14 +12,94 @@ import type { KeyFilter } from './filters.js';
 
 /** Output is handed to the sink once this many bytes are pending. */
 const FLUSH_AT = 1 << 20;
+/** Size of each output block. */
+const BLOCK = 1 << 20;
 
+interface Latin1Writer {
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
+/**
+ * Output under construction: bytes appended into large preallocated blocks (no string
+ * concatenation, no per-key allocation). Full blocks are handed out by `take()` and never
+ * reused, so a sink may keep them.
+ */
 export class ByteOut {
-  s = '';
+  buf: Buffer = Buffer.allocUnsafeSlow(BLOCK);
+  pos = 0;
+  #done: Buffer[] = [];
+  #doneBytes = 0;
 
+  /** Bytes appended and not yet taken. */
+  get size(): number {
+    return this.#doneBytes + this.pos;
+  }
+
+  /** Makes room for `n` more bytes in `buf` at `pos`. */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    if (this.pos > 0) {
+      this.#done.push(this.buf.subarray(0, this.pos));
+      this.#doneBytes += this.pos;
+    }
+    this.buf = Buffer.allocUnsafeSlow(Math.max(BLOCK, n));
+    this.pos = 0;
+  }
+
+  /** Appends a byte string (every char code < 256). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let p = this.pos;
+    if (n < 24) {
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.pos = p;
+    } else {
+      this.pos = p + (buf as unknown as Latin1Writer).latin1Write(s, p, n);
+    }
+  }
+
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let p = this.pos;
+    if (n < 32) {
+      for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+      this.pos = p;
+    } else {
+      buf.set(b, p);
+      this.pos = p + n;
+    }
+  }
+
+  byte(c: number): void {
+    if (this.pos >= this.buf.length) this.reserve(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /** Decimal text of a non-negative or negative integer. */
+  int(n: number): void {
+    this.ascii(String(n));
+  }
+
+  /** Everything appended so far, as one Buffer (copies only when several blocks are pending). */
   take(): Buffer {
-    const b = Buffer.from(this.s, 'latin1');
-    this.s = '';
-    return b;
+    let out: Buffer;
+    if (this.#done.length === 0) {
+      out = this.buf.subarray(0, this.pos);
+    } else {
+      this.#done.push(this.buf.subarray(0, this.pos));
+      out = Buffer.concat(this.#done, this.#doneBytes + this.pos);
+      this.#done = [];
+      this.#doneBytes = 0;
+    }
+    // The taken bytes now belong to the caller: continue in the rest of the block.
+    this.buf = this.buf.subarray(this.pos);
+    this.pos = 0;
+    if (this.buf.length < 4096) this.buf = Buffer.allocUnsafeSlow(BLOCK);
+    return out;
   }
 }
 
@@ -54,9 +134,9 @@ export async function runReport(batches: RecordBatches, report: RdbReport, out: 
       if (rec.kind === 'eof') eof = rec;
       report.onRecord(rec);
     }
-    if (out.s.length >= FLUSH_AT) await sink.write(out.take());
+    if (out.size >= FLUSH_AT) await sink.write(out.take());
   }
-  if (out.s.length > 0) await sink.write(out.take());
+  if (out.size > 0) await sink.write(out.take());
   return eof;
 }
 

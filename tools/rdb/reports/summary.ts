@@ -17,8 +17,8 @@
  */
 import type { OutputSink } from '../../io/files.js';
 import { KeyFilter, type KeyFilterOptions } from './filters.js';
-import { MemoryProfiler, type MemoryRow } from './memory.js';
-import { csvField } from './memory-csv.js';
+import { csvField, MemoryProfiler, type MemoryRow } from './memory.js';
+
 import { ByteOut, runReport, type RecordBatches } from './run.js';
 
 const MAX_PREFIXES = 100_000;
@@ -76,8 +76,8 @@ export async function writePrefixReport(batches: RecordBatches, sink: OutputSink
   await runReport(batches, profiler, out, sink, new KeyFilter(opts));
   const rows = [...stats.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1));
   const top = opts.top && opts.top > 0 ? rows.slice(0, opts.top) : rows;
-  out.s += 'prefix,keys,size_in_bytes,num_elements,expires\n';
-  for (const [p, s] of top) out.s += `${csvField(p)},${s.keys},${s.bytes},${s.elements},${s.expires}\n`;
+  out.ascii('prefix,keys,size_in_bytes,num_elements,expires\n');
+  for (const [p, s] of top) out.ascii(`${csvField(p)},${s.keys},${s.bytes},${s.elements},${s.expires}\n`);
   await sink.write(out.take());
 }
 
@@ -107,16 +107,16 @@ export async function writeBigKeysReport(batches: RecordBatches, sink: OutputSin
   }, 'raw');
   const out = new ByteOut();
   await runReport(batches, profiler, out, sink, new KeyFilter(opts));
-  out.s += 'type,rank,database,key,size_in_bytes,encoding,num_elements,len_largest_element\n';
+  out.ascii('type,rank,database,key,size_in_bytes,encoding,num_elements,len_largest_element\n');
   const types = [...perType.keys()].sort();
   for (const t of types) {
     perType.get(t)!.rows.forEach((r, i) => {
-      out.s += `${t},${i + 1},${r.db},${csvField(r.key)},${Math.trunc(r.bytes)},${r.encoding},${r.size},${r.largest}\n`;
+      out.ascii(`${t},${i + 1},${r.db},${csvField(r.key)},${Math.trunc(r.bytes)},${r.encoding},${r.size},${r.largest}\n`);
     });
   }
   for (const t of types) {
     const s = perType.get(t)!;
-    out.s += `${t},total,${s.keys},${s.bytes}\n`;
+    out.ascii(`${t},total,${s.keys},${s.bytes}\n`);
   }
   await sink.write(out.take());
 }
