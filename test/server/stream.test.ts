@@ -226,3 +226,21 @@ describe.skipIf(!haveRealRedis())('streams: differential against real redis-serv
     }
   });
 });
+
+describe('Stream nodes after sealing', () => {
+  it('appends to a sealed node when the later node was emptied and limits were raised', () => {
+    const s = new Stream();
+    const small = { nodeMaxEntries: 2, nodeMaxBytes: 4096 };
+    for (let i = 1; i <= 3; i++) s.append(makeId(BigInt(i), 0n), ['f', `v${i}`, 'x', 'y'], small);
+    expect(s.nodeCount).toBe(2);
+    expect(s.delete(makeId(3n, 0n))).toBe(true);
+    expect(s.nodeCount).toBe(1);
+    s.append(makeId(4n, 0n), ['other', 'v4'], { nodeMaxEntries: 10, nodeMaxBytes: 4096 });
+    expect(s.nodeCount).toBe(1);
+    expect([...s.range()].map((e) => [formatStreamId(e.id), e.fields])).toEqual([
+      ['1-0', ['f', 'v1', 'x', 'y']],
+      ['2-0', ['f', 'v2', 'x', 'y']],
+      ['4-0', ['other', 'v4']],
+    ]);
+  });
+});

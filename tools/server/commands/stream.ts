@@ -304,10 +304,7 @@ function rewriteTrim(argv: string[], a: AddTrimArgs, s: Stream): string[] {
   const out = argv.slice();
   out[a.trimArgIdx - 1] = '=';
   if (a.trim!.kind === 'maxlen') out[a.trimArgIdx] = String(s.length);
-  else {
-    const firstNode = s.nodes[0];
-    out[a.trimArgIdx] = formatStreamId(firstNode ? firstNode.entries[0]!.id : ID_MAX);
-  }
+  else out[a.trimArgIdx] = formatStreamId(s.firstIdWithTombstones());
   return out;
 }
 
@@ -365,8 +362,7 @@ function xadd(c: CommandContext, argv: string[]): void {
     c.reply.error('ERR The ID specified in XADD is equal or smaller than the target stream top item');
     return;
   }
-  const fields = argv.slice(fieldPos);
-  if (!s.append(id, fields, streamLimits(c))) {
+  if (!s.append(id, argv, streamLimits(c), fieldPos)) {
     c.reply.error('ERR Elements are too large to be stored');
     return;
   }

@@ -19,14 +19,180 @@ export interface StreamEntry {
   deleted: boolean;
 }
 
-/** A node (Redis: one listpack in the radix tree). */
-export interface StreamNode {
-  masterId: StreamId;
-  entries: StreamEntry[];
-  live: number;
+/** Entry flags (Redis's STREAM_ITEM_FLAG_*). */
+const FLAG_DELETED = 1;
+const FLAG_SAMEFIELDS = 2;
+
+/**
+ * A node (Redis: one listpack in the radix tree). Entries are stored column-wise to keep the
+ * per-entry cost small: IDs in a BigUint64Array (ms, seq pairs), flags in a Uint8Array, and the
+ * strings in one flat array; an entry whose field names equal the node's master fields stores
+ * only its values (Redis's SAMEFIELDS compression).
+ */
+export class StreamNode {
+  readonly masterId: StreamId;
+  readonly masterFields: string[];
+  /** Entries in the node, deleted ones included. */
+  count = 0;
+  live = 0;
   /** Approximate listpack size in bytes (for stream-node-max-bytes). */
-  bytes: number;
-  masterFields: string[];
+  bytes = 0;
+  #ids: BigUint64Array;
+  #flags: Uint8Array;
+  #off: Uint32Array;
+  /** Open node: the strings. A sealed node (no more appends) keeps them as one string. */
+  #vals: string[] = [];
+  #blob = '';
+  #blobOff: Uint32Array | null = null;
+
+  constructor(masterId: StreamId, masterFields: string[], capacity: number) {
+    this.masterId = masterId;
+    this.masterFields = masterFields;
+    const cap = Math.max(1, Math.min(capacity, 128));
+    this.#ids = new BigUint64Array(cap * 2);
+    this.#flags = new Uint8Array(cap);
+    this.#off = new Uint32Array(cap + 1);
+  }
+
+  #grow(): void {
+    const cap = this.#flags.length * 2;
+    const ids = new BigUint64Array(cap * 2);
+    ids.set(this.#ids);
+    this.#ids = ids;
+    const flags = new Uint8Array(cap);
+    flags.set(this.#flags);
+    this.#flags = flags;
+    const off = new Uint32Array(cap + 1);
+    off.set(this.#off);
+    this.#off = off;
+  }
+
+  push(id: StreamId, argv: readonly string[], from: number): void {
+    if (this.count === this.#flags.length) this.#grow();
+    const i = this.count;
+    this.#ids[i * 2] = id >> 64n;
+    this.#ids[i * 2 + 1] = id & U64_MAX;
+    const n = argv.length - from;
+    const mf = this.masterFields;
+    let same = n === mf.length * 2;
+    if (same) {
+      for (let k = 0; k < mf.length; k++) {
+        if (argv[from + k * 2] !== mf[k]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (this.#blobOff) this.#unseal();
+    const vals = this.#vals;
+    if (same) {
+      for (let k = from + 1; k < argv.length; k += 2) vals.push(argv[k]!);
+      this.#flags[i] = FLAG_SAMEFIELDS;
+    } else {
+      for (let k = from; k < argv.length; k++) vals.push(argv[k]!);
+      this.#flags[i] = 0;
+    }
+    this.#off[i + 1] = vals.length;
+    this.count++;
+    this.live++;
+  }
+
+  /**
+   * Called when the node is closed for appends: its strings become one flat string plus
+   * offsets, which costs ~4 bytes per string instead of a heap object each.
+   */
+  seal(): void {
+    if (this.#blobOff) return;
+    const vals = this.#vals;
+    const off = new Uint32Array(vals.length + 1);
+    let n = 0;
+    for (let k = 0; k < vals.length; k++) {
+      n += vals[k]!.length;
+      off[k + 1] = n;
+    }
+    // Join and flatten (a cons string would keep the pieces alive).
+    const joined = vals.join('');
+    this.#blob = joined.length ? Buffer.from(joined, 'latin1').latin1Slice(0, joined.length) : '';
+    this.#blobOff = off;
+    this.#vals = [];
+  }
+
+  /** Appending to a sealed node (the later node emptied by XDEL, or limits raised by CONFIG SET). */
+  #unseal(): void {
+    const bo = this.#blobOff!;
+    const vals: string[] = [];
+    for (let k = 0; k + 1 < bo.length; k++) vals.push(this.#blob.substring(bo[k]!, bo[k + 1]!));
+    this.#vals = vals;
+    this.#blob = '';
+    this.#blobOff = null;
+  }
+
+  #val(k: number): string {
+    const bo = this.#blobOff;
+    return bo ? this.#blob.substring(bo[k]!, bo[k + 1]!) : this.#vals[k]!;
+  }
+
+  idAt(i: number): StreamId {
+    return (this.#ids[i * 2]! << 64n) | this.#ids[i * 2 + 1]!;
+  }
+
+  deletedAt(i: number): boolean {
+    return (this.#flags[i]! & FLAG_DELETED) !== 0;
+  }
+
+  /** Marks entry i deleted; false when it already was. */
+  markDeleted(i: number): boolean {
+    if (this.#flags[i]! & FLAG_DELETED) return false;
+    this.#flags[i] = this.#flags[i]! | FLAG_DELETED;
+    this.live--;
+    return true;
+  }
+
+  fieldsAt(i: number): string[] {
+    const a = this.#off[i]!;
+    const b = this.#off[i + 1]!;
+    if (this.#flags[i]! & FLAG_SAMEFIELDS) {
+      const mf = this.masterFields;
+      const out = new Array<string>(mf.length * 2);
+      for (let k = 0; k < mf.length; k++) {
+        out[k * 2] = mf[k]!;
+        out[k * 2 + 1] = this.#val(a + k);
+      }
+      return out;
+    }
+    const out = new Array<string>(b - a);
+    for (let k = a; k < b; k++) out[k - a] = this.#val(k);
+    return out;
+  }
+
+  entryAt(i: number): StreamEntry {
+    return { id: this.idAt(i), fields: this.fieldsAt(i), deleted: this.deletedAt(i) };
+  }
+
+  /** First index whose ID is >= id. */
+  lowerBound(id: StreamId): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.idAt(mid) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  get lastIdInNode(): StreamId {
+    return this.idAt(this.count - 1);
+  }
+
+  /** Rough heap footprint of this node. */
+  heapBytes(): number {
+    let n = 96 + this.#flags.length * 21;
+    if (this.#blobOff) return n + this.#blobOff.length * 4 + this.#blob.length;
+    n += this.#vals.length * 8;
+    for (const v of this.#vals) n += 16 + v.length;
+    return n;
+  }
 }
 
 export interface StreamNack {
@@ -188,7 +354,7 @@ export class Stream {
 
   memoryUsage(): number {
     let bytes = 64;
-    for (const n of this.nodes) bytes += n.bytes + 32;
+    for (const n of this.nodes) bytes += n.heapBytes();
     for (const g of this.groups.values()) bytes += 64 + g.name.length + g.pel.size * 48 + g.consumers.size * 64;
     return bytes;
   }
@@ -205,30 +371,29 @@ export class Stream {
    * Appends an entry with the given ID (already validated > lastId by the caller).
    * Returns false when the fields are too big for a node (ERANGE in Redis).
    */
-  append(id: StreamId, fields: string[], limits: StreamLimits): boolean {
+  append(id: StreamId, fields: readonly string[], limits: StreamLimits, from = 0): boolean {
     let total = 0;
-    for (const f of fields) total += f.length;
+    for (let k = from; k < fields.length; k++) total += fields[k]!.length;
     if (total > STREAM_LISTPACK_MAX_SIZE) return false;
     let node: StreamNode | undefined = this.nodes[this.nodes.length - 1];
     if (node) {
       let maxBytes = limits.nodeMaxBytes;
       if (maxBytes === 0 || maxBytes > STREAM_LISTPACK_MAX_SIZE) maxBytes = STREAM_LISTPACK_MAX_SIZE;
       if (node.bytes + total >= maxBytes) node = undefined;
-      else if (limits.nodeMaxEntries && node.entries.length >= limits.nodeMaxEntries) node = undefined;
+      else if (limits.nodeMaxEntries && node.count >= limits.nodeMaxEntries) node = undefined;
     }
     if (!node) {
-      node = { masterId: id, entries: [], live: 0, bytes: 0, masterFields: [] };
+      this.nodes[this.nodes.length - 1]?.seal();
       const master: string[] = [];
-      for (let i = 0; i < fields.length; i += 2) master.push(fields[i]!);
-      node.masterFields = master;
+      for (let i = from; i < fields.length; i += 2) master.push(fields[i]!);
+      node = new StreamNode(id, master, limits.nodeMaxEntries || 128);
       // count, deleted, num-fields, fields…, master terminator; listpack header + end.
       node.bytes = 7 + lpIntSize(1) + lpIntSize(0) + lpIntSize(master.length) + lpIntSize(0);
       for (const f of master) node.bytes += lpStrSize(f);
       this.nodes.push(node);
     }
-    node.bytes += entryBytes(node, id, fields);
-    node.entries.push({ id, fields, deleted: false });
-    node.live++;
+    node.bytes += entryBytes(node, id, fields, from);
+    node.push(id, fields, from);
     this.length++;
     this.lastId = id;
     this.entriesAdded++;
@@ -259,25 +424,22 @@ export class Stream {
       for (; ni < this.nodes.length; ni++) {
         const node = this.nodes[ni]!;
         if (node.masterId > end) return;
-        const es = node.entries;
-        let i = 0;
-        if (es.length && es[0]!.id < start) i = entryLowerBound(es, start);
-        for (; i < es.length; i++) {
-          const e = es[i]!;
-          if (e.id > end) return;
-          if (!e.deleted) yield e;
+        let i = node.masterId < start ? node.lowerBound(start) : 0;
+        for (; i < node.count; i++) {
+          const id = node.idAt(i);
+          if (id > end) return;
+          if (!node.deletedAt(i)) yield { id, fields: node.fieldsAt(i), deleted: false };
         }
       }
     } else {
       let ni = this.#nodeFor(end);
       for (; ni >= 0; ni--) {
         const node = this.nodes[ni]!;
-        const es = node.entries;
-        let i = entryLowerBound(es, end + 1n) - 1;
+        let i = node.lowerBound(end + 1n) - 1;
         for (; i >= 0; i--) {
-          const e = es[i]!;
-          if (e.id < start) return;
-          if (!e.deleted) yield e;
+          const id = node.idAt(i);
+          if (id < start) return;
+          if (!node.deletedAt(i)) yield { id, fields: node.fieldsAt(i), deleted: false };
         }
       }
     }
@@ -286,10 +448,16 @@ export class Stream {
   get(id: StreamId): StreamEntry | undefined {
     const ni = this.#nodeFor(id);
     if (ni < 0) return undefined;
-    const es = this.nodes[ni]!.entries;
-    const i = entryLowerBound(es, id);
-    const e = es[i];
-    return e && e.id === id && !e.deleted ? e : undefined;
+    const node = this.nodes[ni]!;
+    const i = node.lowerBound(id);
+    if (i >= node.count || node.idAt(i) !== id || node.deletedAt(i)) return undefined;
+    return node.entryAt(i);
+  }
+
+  /** The first ID in the first node, tombstones included (streamGetEdgeID(s,1,0)). */
+  firstIdWithTombstones(): StreamId {
+    const n = this.nodes[0];
+    return n ? n.idAt(0) : ID_MAX;
   }
 
   firstEntry(): StreamEntry | undefined {
@@ -302,16 +470,13 @@ export class Stream {
     return undefined;
   }
 
-  /** XDEL of one ID: true when it existed. Updates max-deleted-entry-id and first ID. */
+  /** XDEL of one ID: true when it existed. Updates max-deleted-entry-id. */
   delete(id: StreamId): boolean {
     const ni = this.#nodeFor(id);
     if (ni < 0) return false;
     const node = this.nodes[ni]!;
-    const i = entryLowerBound(node.entries, id);
-    const e = node.entries[i];
-    if (!e || e.id !== id || e.deleted) return false;
-    e.deleted = true;
-    node.live--;
+    const i = node.lowerBound(id);
+    if (i >= node.count || node.idAt(i) !== id || !node.markDeleted(i)) return false;
     if (node.live === 0) this.nodes.splice(ni, 1);
     this.length--;
     if (id > this.maxDeletedEntryId) this.maxDeletedEntryId = id;
@@ -334,7 +499,7 @@ export class Stream {
       if (t.limit && deleted + entries > t.limit) break;
       let removeNode: boolean;
       if (t.kind === 'maxlen') removeNode = this.length - entries >= t.maxlen;
-      else removeNode = node.entries[node.entries.length - 1]!.id < t.minid;
+      else removeNode = node.lastIdInNode < t.minid;
       if (removeNode) {
         this.nodes.shift();
         this.length -= entries;
@@ -342,12 +507,10 @@ export class Stream {
         continue;
       }
       if (t.approx) break;
-      for (const e of node.entries) {
-        const stop = t.kind === 'maxlen' ? this.length <= t.maxlen : e.id >= t.minid;
+      for (let i = 0; i < node.count; i++) {
+        const stop = t.kind === 'maxlen' ? this.length <= t.maxlen : node.idAt(i) >= t.minid;
         if (stop) break;
-        if (!e.deleted) {
-          e.deleted = true;
-          node.live--;
+        if (node.markDeleted(i)) {
           this.length--;
           deleted++;
         }
@@ -413,16 +576,6 @@ export class Stream {
   }
 }
 
-function entryLowerBound(es: StreamEntry[], id: StreamId): number {
-  let lo = 0;
-  let hi = es.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (es[mid]!.id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Bytes a listpack element holding this integer takes (encoding + backlen). */
 function lpIntSize(v: number | bigint): number {
@@ -449,27 +602,28 @@ function lpStrSize(s: string): number {
   return enc + back;
 }
 
-function entryBytes(node: StreamNode, id: StreamId, fields: string[]): number {
+function entryBytes(node: StreamNode, id: StreamId, fields: readonly string[], from: number): number {
   const msDiff = (id >> 64n) - (node.masterId >> 64n);
   const seqDiff = (id & U64_MAX) - (node.masterId & U64_MAX);
   let bytes = lpIntSize(0) + lpIntSize(msDiff) + lpIntSize(seqDiff);
-  let same = fields.length / 2 === node.masterFields.length;
+  const n = fields.length - from;
+  let same = n / 2 === node.masterFields.length;
   if (same) {
     for (let i = 0; i < node.masterFields.length; i++) {
-      if (fields[i * 2] !== node.masterFields[i]) {
+      if (fields[from + i * 2] !== node.masterFields[i]) {
         same = false;
         break;
       }
     }
   }
-  let elements = 0;
+  let elements: number;
   if (same) {
-    for (let i = 1; i < fields.length; i += 2) bytes += lpStrSize(fields[i]!);
-    elements = fields.length / 2;
+    for (let i = from + 1; i < fields.length; i += 2) bytes += lpStrSize(fields[i]!);
+    elements = n / 2;
   } else {
-    bytes += lpIntSize(fields.length / 2);
-    for (const f of fields) bytes += lpStrSize(f);
-    elements = fields.length + 1;
+    bytes += lpIntSize(n / 2);
+    for (let i = from; i < fields.length; i++) bytes += lpStrSize(fields[i]!);
+    elements = n + 1;
   }
   bytes += lpIntSize(elements + 3);
   return bytes;
