@@ -25,6 +25,11 @@ export class ByteInterner<T> {
   static hash(buf: Uint8Array, s: number, e: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    // FNV's low bits only ever see the low bits of the state: mix the high bits down (murmur3
+    // fmix) because the table index is taken from the low bits.
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
     return h;
   }
 
