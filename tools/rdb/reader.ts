@@ -1415,28 +1415,47 @@ export async function* readRdbBatches(source: AsyncIterable<Buffer>, opts: RdbRe
   const parser = new RdbParser(opts);
   const max = opts.batchRecords ?? 512;
   let out: RdbRecord[] = [];
+  let failure: unknown = null;
+  // Records parsed before a failure are delivered first (e.g. the check counts keys read
+  // before the bad CRC), then the error is thrown.
+  const step = (): number => {
+    try {
+      return parser.step(out, max);
+    } catch (err) {
+      failure = err;
+      return STEP_DONE;
+    }
+  };
+  let done = false;
   for await (const chunk of source) {
     parser.push(chunk);
     if (!parser.ready) continue;
     for (;;) {
-      const st = parser.step(out, max);
+      const st = step();
       if (st === STEP_MORE) break;
       if (out.length > 0) {
         yield out;
         out = [];
       }
-      if (st === STEP_DONE) return;
+      if (st === STEP_DONE) {
+        done = true;
+        break;
+      }
+    }
+    if (done) break;
+  }
+  if (!done) {
+    parser.end();
+    for (;;) {
+      const st = step();
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
+      if (st === STEP_DONE) break;
     }
   }
-  parser.end();
-  for (;;) {
-    const st = parser.step(out, max);
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
-    if (st === STEP_DONE) return;
-  }
+  if (failure !== null) throw failure;
 }
 
 /** One record at a time (convenient; `readRdbBatches` is faster for big dumps). */
