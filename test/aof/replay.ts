@@ -7,7 +7,7 @@
 import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort, waitForPort } from '../helpers/real-redis.js';
 
@@ -33,7 +33,8 @@ async function canonical(r: Redis, k: Buffer, type: string): Promise<string> {
 
 async function dumpAll(port: number): Promise<Dataset> {
   const out: Dataset = new Map();
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, enableReadyCheck: false, retryStrategy: () => null });
+  r.on('error', () => undefined);
   await r.connect();
   try {
     for (let db = 0; db < 16; db++) {
@@ -82,22 +83,21 @@ export async function replay(path: string, extra: string[] = []): Promise<Datase
   try {
     const up = await Promise.race([waitForPort(port, 15_000).then(() => true), exited.then(() => false)]);
     if (!up) return { refused: log };
-    // the port opens before loading ends: wait for loading:0 (or for the server to give up)
+    // the port opens before loading ends: wait for loading:0 (or for the server to give up,
+    // which may take a while when it writes a crash report)
+    for (let i = 0; ; i++) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return { refused: log };
+      const info = spawnSync('redis-cli', ['-p', String(port), 'INFO', 'persistence'], { encoding: 'utf8' });
+      if (/loading:0/.test(info.stdout ?? '')) break;
+      if (i > 800) throw new Error(`redis-server did not finish loading: ${log.slice(-2000)}`);
+      await new Promise((res) => setTimeout(res, 25));
+    }
     try {
-      const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
-      r.on('error', () => undefined);
-      await r.connect();
-      for (let i = 0; i < 400; i++) {
-        const info = await r.info('persistence');
-        if (/loading:0/.test(info)) break;
-        await new Promise((res) => setTimeout(res, 25));
-      }
-      r.disconnect();
       return await dumpAll(port);
     } catch (err) {
-      await Promise.race([exited, new Promise((res) => setTimeout(res, 20_000))]); // a crash report can take a while
-      if (proc.exitCode !== null) return { refused: log };
-      throw err;
+      await Promise.race([exited, new Promise((res) => setTimeout(res, 20_000))]);
+      if (proc.exitCode !== null || proc.signalCode !== null) return { refused: log };
+      throw new Error(`${(err as Error).message}; server log: ${log.slice(-1500)}`, { cause: err });
     }
   } finally {
     if (proc.exitCode === null) {
