@@ -258,25 +258,42 @@ export function writeJsonQuoted(out: ByteSink, b: Buffer, mode: EscapeMode, skip
     return;
   }
   const n = b.length;
+  // Pass 1: classify (0 = copy as is, 1 = needs a backslash, 2 = not printable ASCII).
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    const t = JSON_CLASS[b[i]!]!;
+    if (t > worst) {
+      worst = t;
+      if (t === 2) break;
+    }
+  }
+  if (worst === 2) {
+    out.ascii(jsonQuote(b, mode, skipPrintable));
+    return;
+  }
   out.reserve(2 * n + 2);
   const buf = out.buf;
-  const start = out.pos;
-  let p = start;
+  let p = out.pos;
   buf[p++] = 0x22;
-  for (let i = 0; i < n; i++) {
-    const c = b[i]!;
-    if (c >= 0x20 && c < 0x7f) {
+  if (worst === 0) {
+    if (n < 32) for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    else {
+      buf.set(b, p);
+      p += n;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = b[i]!;
       if (c === 0x22 || c === 0x5c) buf[p++] = 0x5c;
       buf[p++] = c;
-    } else {
-      out.pos = start;
-      out.ascii(jsonQuote(b, mode, skipPrintable));
-      return;
     }
   }
   buf[p++] = 0x22;
   out.pos = p;
 }
+
+const JSON_CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) JSON_CLASS[c] = c < 0x20 || c > 0x7e ? 2 : c === 0x22 || c === 0x5c ? 1 : 0;
 
 /** Appends `escapeBytes(b, mode, skipPrintable)` to `out` (raw and printable bytes are copied). */
 export function writeEscaped(out: ByteSink, b: Buffer, mode: EscapeMode, skipPrintable = false): void {
@@ -290,8 +307,7 @@ export function writeEscaped(out: ByteSink, b: Buffer, mode: EscapeMode, skipPri
   }
   const n = b.length;
   for (let i = 0; i < n; i++) {
-    const c = b[i]!;
-    if (c < 0x20 || c > 0x7e) {
+    if (JSON_CLASS[b[i]!] === 2) {
       out.ascii(escapeBytes(b, mode, skipPrintable));
       return;
     }

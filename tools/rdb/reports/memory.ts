@@ -391,10 +391,34 @@ export function csvField(s: string): string {
 
 /** rdbtools' CSV row (note: fields are not quoted), or with `quoteKey` a valid CSV row. */
 export function writeMemoryRow(out: ByteOut, r: MemoryRow, quoteKey = false): void {
-  out.ascii(r.db + ',' + r.type + ',');
+  out.int(r.db);
+  out.ascii(TYPE_FIELD[r.type] ?? ',' + r.type + ',');
   if (quoteKey) out.ascii(csvField(r.key));
   else writeEscaped(out, r.keyBytes, r.escape, true);
-  out.ascii(',' + Math.trunc(r.bytes) + ',' + r.encoding + ',' + r.size + ',' + r.largest + ',' + (r.expireMs !== null ? isoformatMs(r.expireMs) : '') + '\n');
+  out.byte(0x2c);
+  out.int(Math.trunc(r.bytes));
+  out.byte(0x2c);
+  out.ascii(r.encoding);
+  out.byte(0x2c);
+  out.int(r.size);
+  out.byte(0x2c);
+  out.int(r.largest);
+  out.byte(0x2c);
+  if (r.expireMs !== null) out.ascii(isoformatCached(r.expireMs));
+  out.byte(0x0a);
+}
+
+const TYPE_FIELD: Record<string, string> = Object.fromEntries(Object.values(TYPE_NAMES).map((t) => [t, ',' + t + ',']));
+
+let lastIsoMs = NaN;
+let lastIso = '';
+/** Dumps often share expiry times: remember the last one formatted. */
+function isoformatCached(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIso = isoformatMs(ms);
+    lastIsoMs = ms;
+  }
+  return lastIso;
 }
 
 export class MemoryReport implements RdbReport {

@@ -16,6 +16,12 @@ export function pyFloatRepr(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const a = x < 0 ? -x : x;
+  if (a >= 1e-4 && a < 1e16) {
+    // Same shortest digits and fixed notation in both languages; Python adds ".0" to integers.
+    const t = String(x);
+    return Number.isInteger(x) ? t + '.0' : t;
+  }
   const e = x.toExponential(); // shortest digits: "-d.ddde+N"
   const neg = e.charCodeAt(0) === 45;
   const ePos = e.indexOf('e');
@@ -82,6 +88,9 @@ export function pyIntOk(b: Buffer): boolean {
     let i = 1;
     while (i < n && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
     if (i === n) return true;
+    const d = b[i]!;
+    // only '_' (digit groups) or trailing whitespace may follow a digit run
+    if (d !== 0x5f && d !== 0x20 && (d < 0x09 || d > 0x0d)) return false;
   } else if (c > 0x2d && c !== 0x5f) {
     return false; // letters etc. cannot start an int
   }

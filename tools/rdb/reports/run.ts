@@ -79,9 +79,34 @@ export class ByteOut {
     this.buf[this.pos++] = c;
   }
 
-  /** Decimal text of a non-negative or negative integer. */
+  /** Decimal text of an integer (safe-integer range; others via String()). */
   int(n: number): void {
-    this.ascii(String(n));
+    if (!Number.isSafeInteger(n)) {
+      this.ascii(String(n));
+      return;
+    }
+    this.reserve(21);
+    const buf = this.buf;
+    let p = this.pos;
+    if (n < 0) {
+      buf[p++] = 0x2d;
+      n = -n;
+    }
+    if (n < 10) {
+      buf[p++] = 0x30 + n;
+    } else {
+      let digits = 1;
+      for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+      let q = p + digits;
+      p = q;
+      while (n >= 10) {
+        const d = n % 10;
+        buf[--q] = 0x30 + d;
+        n = (n - d) / 10;
+      }
+      buf[--q] = 0x30 + n;
+    }
+    this.pos = p;
   }
 
   /** Everything appended so far, as one Buffer (copies only when several blocks are pending). */
