@@ -36,33 +36,79 @@ function parseBitOffset(c: CommandContext, s: string, hash: boolean, bits: numbe
   return Number(off);
 }
 
-function stringBytes(s: string): Buffer {
-  return Buffer.from(s, 'latin1');
+/**
+ * Bitmaps edited in place: SETBIT/BITFIELD on a 1 MB string would otherwise rebuild the
+ * whole latin1 string per call. A string value that a bit command writes keeps its bytes in a
+ * Buffer (with spare capacity) and exposes `v` through an accessor that materializes the string
+ * only when someone reads it (GET, DUMP, persistence); any other writer assigning `v` turns it
+ * back into a plain string value.
+ */
+interface BitState {
+  buf: Buffer;
+  len: number;
+  str: string | null;
+}
+const bitStates = new WeakMap<StringValue, BitState>();
+
+function attach(v: StringValue, buf: Buffer, len: number): BitState {
+  const st: BitState = { buf, len, str: null };
+  bitStates.set(v, st);
+  Object.defineProperty(v, 'v', {
+    configurable: true,
+    enumerable: true,
+    get(): string {
+      if (st.str === null) st.str = st.buf.latin1Slice(0, st.len);
+      return st.str;
+    },
+    set(x: string) {
+      bitStates.delete(v);
+      Object.defineProperty(v, 'v', { value: x, writable: true, configurable: true, enumerable: true });
+    },
+  });
+  return st;
+}
+
+/** The bytes of a string value for reading (no copy when the value is in bitmap mode). */
+function readBytes(v: StringValue): Uint8Array {
+  const st = bitStates.get(v);
+  return st ? st.buf.subarray(0, st.len) : Buffer.from(v.v, 'latin1');
+}
+
+/** Grows the bitmap to `size` bytes (zero-filled), with amortized capacity. */
+function ensureSize(st: BitState, size: number): void {
+  if (size <= st.len) return;
+  if (size > st.buf.length) {
+    const nb = Buffer.alloc(Math.max(size, Math.min(st.buf.length * 2, size + 64 * 1024 * 1024)));
+    st.buf.copy(nb, 0, 0, st.len);
+    st.buf = nb;
+  } else st.buf.fill(0, st.len, size);
+  st.len = size;
 }
 
 /** lookupStringForBitCommand: the value grown with zeros to hold `maxbit`; null after WRONGTYPE. */
-function lookupForBitWrite(c: CommandContext, key: string, maxbit: number): { v: StringValue; buf: Buffer; dirty: boolean } | null {
+function lookupForBitWrite(c: CommandContext, key: string, maxbit: number): { v: StringValue; st: BitState; dirty: boolean } | null {
   const byte = Math.floor(maxbit / 8);
   const cur = c.lookup<StringValue>(key, 'string', true);
   if (cur === null) return null;
   if (cur === undefined) {
     const v = new StringValue('', true);
+    const st = attach(v, Buffer.alloc(byte + 1), byte + 1);
     c.db.add(key, v);
-    return { v, buf: Buffer.alloc(byte + 1), dirty: true };
+    return { v, st, dirty: true };
   }
-  let buf = stringBytes(cur.v);
-  let dirty = false;
-  if (buf.length < byte + 1) {
-    const nb = Buffer.alloc(byte + 1);
-    buf.copy(nb);
-    buf = nb;
-    dirty = true;
+  let st = bitStates.get(cur);
+  if (!st) {
+    const b = Buffer.from(cur.v, 'latin1');
+    st = attach(cur, b, b.length);
   }
-  return { v: cur, buf, dirty };
+  const oldLen = st.len;
+  ensureSize(st, byte + 1);
+  return { v: cur, st, dirty: st.len !== oldLen };
 }
 
-function storeBytes(v: StringValue, buf: Buffer): void {
-  v.v = buf.latin1Slice(0, buf.length);
+/** After an in-place edit: drop the materialized string. */
+function touched(v: StringValue, st: BitState): void {
+  st.str = null;
   v.raw = true;
 }
 
@@ -77,15 +123,16 @@ function setbit(c: CommandContext, argv: string[]): void {
   }
   const r = lookupForBitWrite(c, key, off);
   if (!r) return;
-  const byte = off >> 3;
-  const bit = 7 - (off & 7);
-  let byteval = r.buf[byte]!;
+  const byte = Math.floor(off / 8);
+  const bit = 7 - (off % 8);
+  const buf = r.st.buf;
+  let byteval = buf[byte]!;
   const bitval = byteval & (1 << bit);
   if (r.dirty || (bitval !== 0) !== (on === 1n)) {
     byteval &= ~(1 << bit);
     byteval |= Number(on) << bit;
-    r.buf[byte] = byteval;
-    storeBytes(r.v, r.buf);
+    buf[byte] = byteval;
+    touched(r.v, r.st);
     c.signalModified(key);
     c.notify('string', 'setbit', key);
   }
@@ -101,9 +148,12 @@ function getbit(c: CommandContext, argv: string[]): void {
     c.reply.integer(0);
     return;
   }
-  const byte = off >> 3;
-  const bit = 7 - (off & 7);
-  const bitval = byte < v.v.length ? v.v.charCodeAt(byte) & (1 << bit) : 0;
+  const byte = Math.floor(off / 8);
+  const bit = 7 - (off % 8);
+  const st = bitStates.get(v);
+  let bitval: number;
+  if (st) bitval = byte < st.len ? st.buf[byte]! & (1 << bit) : 0;
+  else bitval = byte < v.v.length ? v.v.charCodeAt(byte) & (1 << bit) : 0;
   c.reply.integer(bitval ? 1 : 0);
 }
 
@@ -127,7 +177,7 @@ function bitop(c: CommandContext, argv: string[]): void {
       srcs.push(null);
       continue;
     }
-    const b = stringBytes(v.v);
+    const b = Buffer.from(readBytes(v));
     srcs.push(b);
     if (b.length > maxlen) maxlen = b.length;
   }
@@ -171,9 +221,9 @@ for (let i = 0; i < 256; i++) {
   POPCOUNT[i] = cnt;
 }
 
-function popcount(s: string, start: number, end: number): number {
+function popcount(s: Uint8Array, start: number, end: number): number {
   let n = 0;
-  for (let i = start; i <= end; i++) n += POPCOUNT[s.charCodeAt(i)]!;
+  for (let i = start; i <= end; i++) n += POPCOUNT[s[i]!]!;
   return n;
 }
 
@@ -184,7 +234,7 @@ function bitcount(c: CommandContext, argv: string[]): void {
     c.reply.integer(0);
     return;
   }
-  const s = v.v;
+  const s = readBytes(v);
   const strlen = s.length;
   let start: number;
   let end: number;
@@ -232,13 +282,13 @@ function bitcount(c: CommandContext, argv: string[]): void {
     c.reply.integer(popcount(s, start, end));
     return;
   }
-  const sb = start >> 3;
-  const eb = end >> 3;
+  const sb = Math.floor(start / 8);
+  const eb = Math.floor(end / 8);
   let count = popcount(s, sb, eb);
   const firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
   const lastMask = (1 << (7 - (end & 7))) - 1;
-  count -= POPCOUNT[s.charCodeAt(sb) & firstMask]!;
-  count -= POPCOUNT[s.charCodeAt(eb) & lastMask]!;
+  count -= POPCOUNT[s[sb]! & firstMask]!;
+  count -= POPCOUNT[s[eb]! & lastMask]!;
   c.reply.integer(count);
 }
 
@@ -256,7 +306,7 @@ function bitpos(c: CommandContext, argv: string[]): void {
     c.reply.integer(bit ? -1 : 0);
     return;
   }
-  const s = v.v;
+  const s = readBytes(v);
   const strlen = s.length;
   let isbit = false;
   let endGiven = false;
@@ -316,7 +366,7 @@ function bitpos(c: CommandContext, argv: string[]): void {
   const skipByte = bit ? 0x00 : 0xff;
   while (pos <= endBit) {
     if ((pos & 7) === 0 && pos + 7 <= endBit) {
-      const byte = s.charCodeAt(pos >> 3);
+      const byte = s[Math.floor(pos / 8)]!;
       if (byte === skipByte) {
         pos += 8;
         continue;
@@ -328,7 +378,7 @@ function bitpos(c: CommandContext, argv: string[]): void {
         }
       }
     }
-    const byte = s.charCodeAt(pos >> 3);
+    const byte = s[Math.floor(pos / 8)]!;
     if (((byte >> (7 - (pos & 7))) & 1) === bit) {
       c.reply.integer(pos);
       return;
@@ -340,7 +390,7 @@ function bitpos(c: CommandContext, argv: string[]): void {
     return;
   }
   // Looking for a clear bit without an explicit end: the first bit after the range's last byte.
-  c.reply.integer(((endBit >> 3) + 1) * 8);
+  c.reply.integer((Math.floor(endBit / 8) + 1) * 8);
 }
 
 // BITFIELD ---------------------------------------------------------------------------------------
@@ -360,8 +410,8 @@ function getUnsigned(buf: Uint8Array, offset: number, bits: number): bigint {
   let v = 0n;
   for (let j = 0; j < bits; j++) {
     const o = offset + j;
-    const byte = o >> 3;
-    const bv = byte < buf.length ? (buf[byte]! >> (7 - (o & 7))) & 1 : 0;
+    const byte = Math.floor(o / 8);
+    const bv = byte < buf.length ? (buf[byte]! >> (7 - (o % 8))) & 1 : 0;
     v = (v << 1n) | BigInt(bv);
   }
   return v;
@@ -371,8 +421,8 @@ function setUnsigned(buf: Uint8Array, offset: number, bits: number, value: bigin
   for (let j = 0; j < bits; j++) {
     const bitval = Number((value >> BigInt(bits - 1 - j)) & 1n);
     const o = offset + j;
-    const byte = o >> 3;
-    const bit = 7 - (o & 7);
+    const byte = Math.floor(o / 8);
+    const bit = 7 - (o % 8);
     buf[byte] = ((buf[byte]! & ~(1 << bit)) | (bitval << bit)) & 0xff;
   }
 }
@@ -439,13 +489,13 @@ function bitfieldGeneric(c: CommandContext, argv: string[], readonlyCmd: boolean
     j += op === 'get' ? 2 : 3;
   }
   const key = argv[1]!;
-  let buf: Buffer | null = null;
-  let target: StringValue | null = null;
+  let buf: Uint8Array | null = null;
+  let target: { v: StringValue; st: BitState } | null = null;
   let dirty = false;
   if (readonly) {
     const v = c.lookup<StringValue>(key, 'string', false);
     if (v === null) return;
-    if (v) buf = stringBytes(v.v);
+    if (v) buf = readBytes(v);
   } else {
     if (readonlyCmd) {
       c.reply.error('ERR BITFIELD_RO only supports the GET subcommand');
@@ -453,8 +503,8 @@ function bitfieldGeneric(c: CommandContext, argv: string[], readonlyCmd: boolean
     }
     const r = lookupForBitWrite(c, key, highestWrite);
     if (!r) return;
-    buf = r.buf;
-    target = r.v;
+    buf = r.st.buf;
+    target = r;
     dirty = r.dirty;
   }
   c.reply.arrayHeader(ops.length);
@@ -490,7 +540,7 @@ function bitfieldGeneric(c: CommandContext, argv: string[], readonlyCmd: boolean
     setUnsigned(buf!, o.offset, o.bits, BigInt.asUintN(o.bits, newval));
     if (dirty || oldval !== newval) changes++;
   }
-  if (target && (changes || dirty)) storeBytes(target, buf!);
+  if (target && (changes || dirty)) touched(target.v, target.st);
   if (changes) {
     c.signalModified(key);
     c.notify('string', 'setbit', key);
