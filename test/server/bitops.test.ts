@@ -84,7 +84,7 @@ describe.skipIf(!haveRealRedis())('bit operations: differential against real red
     const cmds: (string | number)[][] = [['del', ...keys, 'dst']];
     for (let i = 0; i < 600; i++) {
       const k = keys[int(3)]!;
-      const x = int(12);
+      const x = int(15);
       const types = ['u1', 'u5', 'u8', 'i8', 'i13', 'u31', 'i32', 'u63', 'i64'];
       const t = types[int(types.length)]!;
       const ov = ['WRAP', 'SAT', 'FAIL'][int(3)]!;
@@ -101,7 +101,10 @@ describe.skipIf(!haveRealRedis())('bit operations: differential against real red
       else if (x === 8) cmds.push(['bitfield', k, 'OVERFLOW', ov, 'INCRBY', t, off, val, 'GET', t, off]);
       else if (x === 9) cmds.push(['bitfield', k, 'OVERFLOW', ov, 'SET', t, off, val]);
       else if (x === 10) cmds.push(['bitfield_ro', k, 'GET', t, off]);
-      else cmds.push(['bitpos', k, int(2), int(10)]);
+      else if (x === 11) cmds.push(['bitpos', k, int(2), int(10)]);
+      else if (x === 12) cmds.push(['append', k, 'ab']);
+      else if (x === 13) cmds.push(['setrange', k, int(20), 'xyz']);
+      else cmds.push(['get', k], ['strlen', k]);
       if (i % 25 === 0) cmds.push(['get', k], ['get', 'dst']);
     }
     for (const c of cmds) expect(await run(a, c), JSON.stringify(c)).toEqual(await run(b, c));
