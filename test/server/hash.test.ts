@@ -91,6 +91,28 @@ describe('hash commands over TCP', () => {
     expect(await run(r, ['hscan', 'rh', 0, 'match', 'b*'])).toEqual(['0', ['b', '2']]);
     expect(await run(r, ['hscan', 'rh', 0, 'count', 0])).toBe('ERR:ERR syntax error');
   });
+
+  it('HSCAN returns every field present for the whole scan while the hash changes', async () => {
+    await r.del('sh');
+    for (let i = 0; i < 1000; i += 100) {
+      const args: (string | number)[] = ['hset', 'sh'];
+      for (let j = i; j < i + 100; j++) args.push(`f${j}`, j);
+      await run(r, args);
+    }
+    const seen = new Set<string>();
+    let cursor = '0';
+    let step = 0;
+    do {
+      const [next, items] = await run(r, ['hscan', 'sh', cursor, 'count', 50]) as [string, string[]];
+      for (let i = 0; i < items.length; i += 2) seen.add(items[i]!);
+      // Churn: delete fields below 500 and add new ones while scanning.
+      await run(r, ['hdel', 'sh', `f${step}`]);
+      await run(r, ['hset', 'sh', `new${step}`, 1]);
+      step++;
+      cursor = next;
+    } while (cursor !== '0');
+    for (let j = 500; j < 1000; j++) expect(seen.has(`f${j}`)).toBe(true);
+  });
 });
 
 function hashSequence(seed: number, n: number): (string | number)[][] {

@@ -4,7 +4,7 @@
  */
 import type { CommandContext, CommandSpec } from '../command.js';
 import { HashValue, type HashLimits } from '../types/hash.js';
-import { parseScanArgs, scanReply } from '../types/hash-scan.js';
+import { parseScanArgs, scanLive, scanReply } from '../types/hash-scan.js';
 import { addLongDoubleHuman, formatHumanDouble, parseBigLL, strtod } from '../types/zset-util.js';
 
 const ERR_NOT_INT = 'ERR value is not an integer or out of range';
@@ -267,15 +267,10 @@ function hscan(c: CommandContext, argv: string[]): void {
     scanReply(c, 0, items, 2, opts.match);
     return;
   }
-  let pos = 0;
-  let next = 0;
-  const end = opts.cursor + opts.count;
-  for (const [k, v] of h.map) {
-    if (pos >= opts.cursor) {
-      if (pos >= end) { next = pos; break; }
-      items.push(k, v);
-    }
-    pos++;
+  const { next, items: keys } = scanLive(h, opts.cursor, opts.count, () => h.map.keys());
+  for (const k of keys) {
+    const v = h.map.get(k);
+    if (v !== undefined) items.push(k, v);
   }
   scanReply(c, next, items, 2, opts.match);
 }

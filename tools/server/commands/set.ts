@@ -5,7 +5,7 @@
  */
 import type { CommandContext, CommandSpec } from '../command.js';
 import { SetValue, isInt64String, type SetLimits } from '../types/set.js';
-import { parseScanArgs, scanReply } from '../types/hash-scan.js';
+import { parseScanArgs, scanLive, scanReply } from '../types/hash-scan.js';
 import { parseBigLL, parseLL } from '../types/zset-util.js';
 import { sampleIndices } from './hash.js';
 
@@ -340,10 +340,8 @@ function sscan(c: CommandContext, argv: string[]): void {
   if (s === null) return;
   if (!s) { scanReply(c, 0, [], 1, null); return; }
   if (s.isIntset) { scanReply(c, 0, s.members(), 1, opts.match); return; }
-  const items: string[] = [];
-  const end = Math.min(opts.cursor + opts.count, s.size);
-  for (let i = opts.cursor; i < end; i++) items.push(s.at(i)!);
-  scanReply(c, end >= s.size ? 0 : end, items, 1, opts.match);
+  const { next, items } = scanLive(s, opts.cursor, opts.count, () => s.liveKeys());
+  scanReply(c, next, items.filter((m) => s.has(m)), 1, opts.match);
 }
 
 const SET = 'set';

@@ -7,7 +7,7 @@
 import type { BlockRequest, CommandContext, CommandSpec } from '../command.js';
 import { ZSetValue, type LexRange, type ScoreRange, type ZsetLimits } from '../types/zset.js';
 import type { SetValue } from '../types/set.js';
-import { parseScanArgs, scanReply } from '../types/hash-scan.js';
+import { parseScanArgs, scanLive, scanReply } from '../types/hash-scan.js';
 import { parseBigLL, parseLL, parseLexRange, parseScoreRange, parseTimeoutSeconds, strtod } from '../types/zset-util.js';
 import { sampleIndices } from './hash.js';
 
@@ -698,9 +698,12 @@ function zscan(c: CommandContext, argv: string[]): void {
     scanReply(c, 0, items, 2, opts.match);
     return;
   }
-  const end = Math.min(opts.cursor + opts.count, z.size);
-  z.range(opts.cursor, end - 1, false, (m, s) => { items.push(m, d2string(s)); });
-  scanReply(c, end >= z.size ? 0 : end, items, 2, opts.match);
+  const { next, items: members } = scanLive(z, opts.cursor, opts.count, () => z.dict.keys());
+  for (const m of members) {
+    const s = z.score(m);
+    if (s !== undefined) items.push(m, d2string(s));
+  }
+  scanReply(c, next, items, 2, opts.match);
 }
 
 const Z = 'sorted_set';

@@ -57,3 +57,31 @@ export function scanReply(c: CommandContext, next: number, items: string[], stri
   c.reply.arrayHeader(out.length);
   for (const s of out) c.reply.bulk(s);
 }
+
+/**
+ * Cursor state for big collections: cursor ids map to live iterators over the value's
+ * Map/Set (V8 keeps them valid across inserts and deletes), so an element present for the
+ * whole scan is returned at least once even while the collection changes, as Redis
+ * guarantees. An unknown cursor (expired from the small cache) restarts from the beginning,
+ * which may repeat elements, and that SCAN allows.
+ */
+interface LiveScans { next: number; its: Map<number, Iterator<unknown>> }
+const liveScans = new WeakMap<object, LiveScans>();
+const MAX_LIVE_SCANS = 64;
+
+export function scanLive<T>(owner: object, cursor: number, count: number, open: () => Iterator<T>): { next: number; items: T[] } {
+  let st = liveScans.get(owner);
+  if (!st) { st = { next: 1, its: new Map() }; liveScans.set(owner, st); }
+  let it = cursor !== 0 ? st.its.get(cursor) as Iterator<T> | undefined : undefined;
+  if (it) st.its.delete(cursor); else it = open();
+  const items: T[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = it.next();
+    if (r.done) return { next: 0, items };
+    items.push(r.value);
+  }
+  const id = st.next++;
+  if (st.its.size >= MAX_LIVE_SCANS) st.its.delete(st.its.keys().next().value!);
+  st.its.set(id, it);
+  return { next: id, items };
+}

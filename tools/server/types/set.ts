@@ -98,7 +98,10 @@ export class SetValue {
     return this.#items.slice();
   }
 
-  /** Direct access by dense index (for scans); order is not meaningful. */
+  /** Live iterator over the members (stays valid while the set changes; for SSCAN). */
+  liveKeys(): IterableIterator<string> { return this.#index.keys(); }
+
+  /** Direct access by dense index; order is not meaningful. */
   at(i: number): string | undefined { return this.#items[i]; }
 
   *[Symbol.iterator](): IterableIterator<string> { yield* this.#items; }
