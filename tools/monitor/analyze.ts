@@ -22,7 +22,7 @@
 import { LineSplitter } from './lines.js';
 import { MonitorLine, reprBytes, type ClientKind } from './parser.js';
 import { CONTAINERS, KEY_SPECS, keyPositionsInto, specKeysInto, SCRIPT_COMMANDS, type KeySpec } from './keyspec.js';
-import { ByteInterner } from './intern.js';
+import { ByteCounter, ByteInterner } from './intern.js';
 import { LogHistogram, TopK, byName } from './stats.js';
 
 export interface MonitorOptions {
@@ -113,10 +113,6 @@ interface DbStat {
   us: number;
 }
 
-interface Counter {
-  c: number;
-}
-
 interface ClientStat {
   client: string;
   kind: ClientKind;
@@ -164,9 +160,10 @@ export class MonitorAnalyzer {
   #ignored = 0;
   #junk = 0;
   readonly #junkExamples: MonitorReport['lines']['junkExamples'] = [];
-  #firstTs: number | null = null;
-  #lastTs: number | null = null;
-  #prevTs: number | null = null;
+  // Timestamps are doubles > 2^31: kept in always-number fields (a `number | null` field would
+  // box a new heap number on every store). NaN = not seen yet.
+  #firstTs = NaN;
+  #lastTs = NaN;
   readonly #cmdBytes = new ByteInterner<CommandInfo>(4096);
   readonly #cmdByName = new Map<string, CommandInfo>();
   readonly #clientBytes = new ByteInterner<ClientStat>(4096);
@@ -179,8 +176,8 @@ export class MonitorAnalyzer {
   /** Fast path for the usual small db numbers. */
   readonly #dbArr: Array<DbStat | undefined> = [];
   /** Keys and prefixes counted from their bytes; names past the interners' capacity go to the TopKs. */
-  readonly #keyBytes = new ByteInterner<Counter>(1 << 16);
-  readonly #prefixBytes = new ByteInterner<Counter>(1 << 14);
+  readonly #keyBytes = new ByteCounter(1 << 16);
+  readonly #prefixBytes = new ByteCounter(1 << 14);
   readonly #delim: Buffer;
   #keyRefs = 0;
   /** Timeline: at most TIMELINE_BUCKETS buckets; the width doubles when the capture gets longer. */
@@ -290,10 +287,10 @@ export class MonitorAnalyzer {
 
   #onCommand(L: MonitorLine): void {
     const ts = L.ts;
-    if (this.#firstTs === null) this.#firstTs = ts;
+    const prev = this.#lastTs;
+    if (prev !== prev) this.#firstTs = ts;
     this.#lastTs = ts;
-    const gap = this.#prevTs === null ? null : ts - this.#prevTs;
-    this.#prevTs = ts;
+    const gap = prev !== prev ? null : ts - prev;
     this.#timeline(ts - this.#firstTs);
     const info = this.#command(L);
     const isLua = L.clientKind === 'lua';
@@ -457,9 +454,9 @@ export class MonitorAnalyzer {
     const top = this.#opts.top;
     const cmds = this.#commands;
     const keyRefs = this.#keyRefs;
-    const rows = (interned: ByteInterner<Counter>, t: TopK, total: number): CountRow[] => {
+    const rows = (interned: ByteCounter, t: TopK, total: number): CountRow[] => {
       const all = t.top(top);
-      for (const [k, v] of interned.entries()) all.push({ name: k.latin1Slice(0, k.length), count: v.c });
+      for (const [name, count] of interned.entries()) all.push({ name, count });
       all.sort((a, b) => b.count - a.count || byName(a.name, b.name));
       return all.slice(0, top).map((e) => ({ name: displayName(e.name), count: e.count, percent: total > 0 ? (e.count / total) * 100 : 0 }));
     };
@@ -471,7 +468,8 @@ export class MonitorAnalyzer {
         .map((i) => ({ name: displayName(i.name), count: pick(i), percent: total > 0 ? (pick(i) / total) * 100 : 0 }));
     const clients = new Map<string, ClientStat>(this.#clients);
     for (const c of this.#clientBytes.values()) clients.set(c.client, c);
-    const span = this.#firstTs === null ? 0 : this.#lastTs! - this.#firstTs;
+    const seen = !Number.isNaN(this.#firstTs);
+    const span = seen ? this.#lastTs - this.#firstTs : 0;
     const h = this.#hist;
     return {
       redisVersion: this.#opts.redisVersion,
@@ -484,8 +482,8 @@ export class MonitorAnalyzer {
         junk: this.#junk,
         junkExamples: this.#junkExamples,
       },
-      firstTs: this.#firstTs,
-      lastTs: this.#lastTs,
+      firstTs: seen ? this.#firstTs : null,
+      lastTs: seen ? this.#lastTs : null,
       spanUs: span,
       commandsPerSec: span > 0 ? (cmds + this.#scriptCmds) / (span / 1e6) : null,
       keyReferences: keyRefs,
@@ -520,11 +518,8 @@ function trimZeros(a: number[]): number[] {
 }
 
 /** Counts a name given by its bytes: in the interner while it has room, else in the TopK. */
-function bump(interned: ByteInterner<Counter>, overflow: TopK, buf: Buffer, s: number, e: number): void {
-  const h = ByteInterner.hash(buf, s, e);
-  const c = interned.get(buf, s, e, h);
-  if (c) c.c++;
-  else if (!interned.add(buf, s, e, { c: 1 }, h)) overflow.add(buf.latin1Slice(s, e));
+function bump(counter: ByteCounter, overflow: TopK, buf: Buffer, s: number, e: number): void {
+  if (!counter.add(buf, s, e)) overflow.add(buf.latin1Slice(s, e));
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

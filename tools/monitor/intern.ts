@@ -86,3 +86,89 @@ export class ByteInterner<T> {
     return this.#size;
   }
 }
+
+/**
+ * Counts per byte string, in flat typed arrays (the hot path of key and prefix counting):
+ * one Int32Array row per slot `[hash, offset, length, count]` and the names' bytes in one slab,
+ * so a lookup touches two cache lines instead of chasing Buffer objects. Bounded: at most
+ * `capacity` names and `slabBytes` of name bytes; `add` returns false when either is full, and
+ * names longer than `maxNameBytes` are never taken (callers count those elsewhere).
+ */
+export class ByteCounter {
+  readonly capacity: number;
+  readonly maxNameBytes: number;
+  #mask: number;
+  #meta: Int32Array;
+  #slab: Uint8Array;
+  #slabUsed = 0;
+  readonly #slabMax: number;
+  #size = 0;
+
+  constructor(capacity = 1 << 16, opts: { slabBytes?: number; maxNameBytes?: number } = {}) {
+    this.capacity = capacity;
+    this.maxNameBytes = opts.maxNameBytes ?? 1024;
+    this.#slabMax = opts.slabBytes ?? 16 << 20;
+    let slots = 16;
+    while (slots < capacity * 2) slots *= 2;
+    this.#mask = slots - 1;
+    this.#meta = new Int32Array(slots * 4);
+    this.#slab = new Uint8Array(Math.min(this.#slabMax, 1 << 18));
+  }
+
+  /** Adds n to the count of buf[s, e). Returns false when the name cannot be tracked here. */
+  add(buf: Uint8Array, s: number, e: number, n = 1): boolean {
+    const len = e - s;
+    if (len > this.maxNameBytes) return false;
+    const h = ByteInterner.hash(buf, s, e);
+    const meta = this.#meta;
+    const slab = this.#slab;
+    let i = h & this.#mask;
+    for (;;) {
+      const r = i << 2;
+      const count = meta[r + 3]!;
+      if (count === 0) break;
+      if (meta[r] === h && meta[r + 2] === len) {
+        const off = meta[r + 1]!;
+        let j = 0;
+        while (j < len && slab[off + j] === buf[s + j]) j++;
+        if (j === len) {
+          meta[r + 3] = count + n;
+          return true;
+        }
+      }
+      i = (i + 1) & this.#mask;
+    }
+    if (this.#size >= this.capacity) return false;
+    if (this.#slabUsed + len > this.#slab.length) {
+      if (this.#slabUsed + len > this.#slabMax) return false;
+      let size = this.#slab.length * 2;
+      while (size < this.#slabUsed + len) size *= 2;
+      const bigger = new Uint8Array(Math.min(size, this.#slabMax));
+      bigger.set(this.#slab.subarray(0, this.#slabUsed));
+      this.#slab = bigger;
+    }
+    const off = this.#slabUsed;
+    this.#slab.set(buf.subarray(s, e), off);
+    this.#slabUsed += len;
+    const r = i << 2;
+    meta[r] = h;
+    meta[r + 1] = off;
+    meta[r + 2] = len;
+    meta[r + 3] = n;
+    this.#size++;
+    return true;
+  }
+
+  /** Every name (latin1 string of its bytes) with its count. */
+  *entries(): IterableIterator<[string, number]> {
+    const meta = this.#meta;
+    const slab = Buffer.from(this.#slab.buffer, this.#slab.byteOffset, this.#slabUsed);
+    for (let r = 0; r < meta.length; r += 4) {
+      if (meta[r + 3] !== 0) yield [slab.latin1Slice(meta[r + 1]!, meta[r + 1]! + meta[r + 2]!), meta[r + 3]!];
+    }
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+}

@@ -47,3 +47,19 @@ describe('FainaAnalyzer options', () => {
     expect(a.finish()).toContain('Top Prefixes\n========================================\na  \t2\t(100.00%)\n');
   });
 });
+
+describe('ByteCounter', () => {
+  it('counts byte strings exactly and refuses past its bounds', async () => {
+    const { ByteCounter } = await import('./intern.js');
+    const c = new ByteCounter(16, { maxNameBytes: 8, slabBytes: 64 });
+    const b = Buffer.from('aa:bb:aa:cc:aa');
+    expect(c.add(b, 0, 2)).toBe(true);
+    expect(c.add(b, 6, 8)).toBe(true);
+    expect(c.add(b, 3, 5)).toBe(true);
+    expect(c.add(Buffer.from('this name is too long'), 0, 21)).toBe(false);
+    for (let i = 0; i < 20; i++) c.add(Buffer.from(`k${i}`), 0, `k${i}`.length);
+    expect(c.size).toBe(16);
+    expect(new Map(c.entries()).get('aa')).toBe(2);
+    expect(new Map(c.entries()).get('bb')).toBe(1);
+  });
+});
