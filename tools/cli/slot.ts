@@ -44,6 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (keys.length > 0) {
         for (const k of keys) emit(opts.hex ? parseHexKey(k) : Buffer.from(k), Buffer.from(k));
       } else {
+        if (process.stdin.isTTY) ctx.stderr.write('redkit: reading keys from stdin, one per line (or give keys as arguments)\n');
         const input = await openInput('-');
         let n = 0;
         for await (const line of readKeyLines(input.source)) {
