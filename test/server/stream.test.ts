@@ -244,3 +244,31 @@ describe('Stream nodes after sealing', () => {
     ]);
   });
 });
+
+describe('COPY of a stream', () => {
+  let srv: ServerHandle;
+  let r: Redis;
+  beforeAll(async () => {
+    srv = await startServer({ port: 0 });
+    r = new Redis({ port: srv.port, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    r.disconnect();
+    await srv.close();
+  });
+
+  it('copies entries, groups, consumers and PELs independently', async () => {
+    await r.del('x', 'newx');
+    for (let i = 100; i <= 105; i++) await r.xadd('x', String(i), 'f', String(i));
+    await r.xgroup('CREATE', 'x', 'g1', '0');
+    await r.xreadgroup('GROUP', 'g1', 'Alice', 'COUNT', 2, 'STREAMS', 'x', '>');
+    await r.xdel('x', '103');
+    expect(await r.copy('x', 'newx')).toBe(1);
+    const info = await r.call('xinfo', 'stream', 'x', 'full');
+    expect(await r.call('xinfo', 'stream', 'newx', 'full')).toEqual(info);
+    await r.xack('newx', 'g1', '100-0');
+    await r.del('x');
+    const pending = (await r.xpending('newx', 'g1')) as unknown[];
+    expect(pending[0]).toBe(1);
+  });
+});

@@ -10,7 +10,7 @@
  * per-consumer PELs (NACKs shared between the two, as in Redis).
  */
 import type { StreamId } from './stream-id.js';
-import { ID_MAX, ID_MIN, U64_MAX, idMs, makeId } from './stream-id.js';
+import { ID_MAX, ID_MIN, U64_MAX, formatStreamId as formatId, idMs, makeId } from './stream-id.js';
 
 export interface StreamEntry {
   id: StreamId;
@@ -185,6 +185,20 @@ export class StreamNode {
     return this.idAt(this.count - 1);
   }
 
+  clone(): StreamNode {
+    const n = new StreamNode(this.masterId, this.masterFields.slice(), 1);
+    n.count = this.count;
+    n.live = this.live;
+    n.bytes = this.bytes;
+    n.#ids = this.#ids.slice();
+    n.#flags = this.#flags.slice();
+    n.#off = this.#off.slice();
+    n.#vals = this.#vals.slice();
+    n.#blob = this.#blob;
+    n.#blobOff = this.#blobOff ? this.#blobOff.slice() : null;
+    return n;
+  }
+
   /** Rough heap footprint of this node. */
   heapBytes(): number {
     let n = 96 + this.#flags.length * 21;
@@ -347,9 +361,45 @@ export class Stream {
   maxDeletedEntryId: StreamId = ID_MIN;
   entriesAdded = 0;
   readonly groups = new Map<string, StreamGroup>();
+  /** LRU/LFU field maintained by the keyspace. */
+  lru = 0;
 
   encoding(): string {
     return 'stream';
+  }
+
+  /** Deep copy (COPY): same node layout, groups, consumers and shared NACKs. */
+  clone(): Stream {
+    const s = new Stream();
+    for (const n of this.nodes) s.nodes.push(n.clone());
+    s.length = this.length;
+    s.lastId = this.lastId;
+    s.firstId = this.firstId;
+    s.maxDeletedEntryId = this.maxDeletedEntryId;
+    s.entriesAdded = this.entriesAdded;
+    for (const g of this.groups.values()) {
+      const ng = s.createGroup(g.name, g.lastId, g.entriesRead)!;
+      const map = new Map<StreamConsumer, StreamConsumer>();
+      for (const con of g.consumers.values()) map.set(con, ng.createConsumer(con.name, con.seenTime));
+      for (const n of g.pel.range()) {
+        const nn: StreamNack = { id: n.id, deliveryTime: n.deliveryTime, deliveryCount: n.deliveryCount, consumer: map.get(n.consumer)! };
+        ng.pel.set(nn);
+        nn.consumer.pel.set(nn);
+      }
+    }
+    return s;
+  }
+
+  /** Content digest for DEBUG DIGEST-VALUE: entries, IDs, counters and groups. */
+  digest(): string {
+    const parts: string[] = [formatId(this.lastId), String(this.entriesAdded), formatId(this.maxDeletedEntryId), formatId(this.firstId)];
+    for (const e of this.range()) parts.push(formatId(e.id), String(e.fields.length), ...e.fields.map((f) => `${f.length}:${f}`));
+    for (const g of this.sortedGroups()) {
+      parts.push('G', g.name, formatId(g.lastId), String(g.entriesRead));
+      for (const n of g.pel.range()) parts.push(formatId(n.id), n.consumer.name, String(n.deliveryTime), String(n.deliveryCount));
+      for (const con of g.sortedConsumers()) parts.push('C', con.name, String(con.pel.size));
+    }
+    return parts.join('\u0000');
   }
 
   memoryUsage(): number {
