@@ -196,7 +196,9 @@ function blockingPop(c: CommandContext, keys: string[], w: Where, timeoutArg: st
     block: {
       keys,
       timeoutMs: t,
-      onReady: (rc) => servePop(rc, keys, w, count, false) === true,
+      // Redis serves a blocked client from the key that became ready; a kernel that passes
+      // it gets that behaviour, otherwise the first non-empty key in argument order is used.
+      onReady: (rc: CommandContext, readyKey?: string) => servePop(rc, readyKey !== undefined ? [readyKey] : keys, w, count, false) === true,
       onTimeout: (rc) => { rc.reply.nullArray(); },
     },
   };

@@ -460,8 +460,9 @@ function blockingZpop(c: CommandContext, keys: string[], max: boolean, timeoutAr
     block: {
       keys,
       timeoutMs: t,
-      onReady: (rc) => {
-        for (const key of keys) {
+      // See list.ts: serve from the key that became ready when the kernel passes it.
+      onReady: (rc: CommandContext, readyKey?: string) => {
+        for (const key of readyKey !== undefined ? [readyKey] : keys) {
           const v = rc.db.lookupWrite(key);
           if (!v || v.type !== 'zset') continue;
           const z = v as ZSetValue;

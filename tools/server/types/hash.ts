@@ -28,10 +28,14 @@ export class HashValue {
     return [...this.map].map(([k, v]) => `${k.length}:${k}=${v.length}:${v}`).sort().join(',');
   }
 
+  /** Estimate from up to 32 sampled fields (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
-    let n = 64;
-    for (const [k, v] of this.map) n += k.length + v.length + (this.#listpack ? 4 : 48);
-    return n;
+    let sampled = 0, k = 0;
+    for (const [f, v] of this.map) {
+      sampled += f.length + v.length + (this.#listpack ? 4 : 48);
+      if (++k === 32) break;
+    }
+    return 64 + (k ? Math.round(sampled / k * this.map.size) : 0);
   }
 
   convertToHashtable(): void { this.#listpack = false; }

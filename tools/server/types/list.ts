@@ -34,10 +34,12 @@ export class ListValue {
   }
   get length(): number { return this.#len; }
 
+  /** Estimate from up to 32 sampled elements (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
-    let n = 48 + this.#buf.length * 8;
-    for (let i = 0; i < this.#len; i++) n += this.get(i)!.length + 2;
-    return n;
+    const k = Math.min(this.#len, 32);
+    let sampled = 0;
+    for (let i = 0; i < k; i++) sampled += this.get(i)!.length + 2;
+    return 48 + this.#buf.length * 8 + (k ? Math.round(sampled / k * this.#len) : 0);
   }
 
   #grow(): void {

@@ -60,10 +60,14 @@ export class SetValue {
     return this.#items.map((v) => `${v.length}:${v}`).sort().join(',');
   }
 
+  /** Estimate from up to 32 sampled members (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
-    let n = 64;
-    for (const v of this.#items) n += this.#intset ? 8 : v.length + 40;
-    return n;
+    const n = this.#items.length;
+    if (this.#intset) return 64 + n * 8;
+    const k = Math.min(n, 32);
+    let sampled = 0;
+    for (let i = 0; i < k; i++) sampled += this.#items[i]!.length + 40;
+    return 64 + (k ? Math.round(sampled / k * n) : 0);
   }
 
   convertToHashtable(): void { this.#intset = false; }

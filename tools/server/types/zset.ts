@@ -82,10 +82,14 @@ export class ZSetValue {
     return [...this.entries()].map(([m, s]) => `${m.length}:${m}=${s}`).join(',');
   }
 
+  /** Estimate from up to 32 sampled members (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
-    let n = 64;
-    for (const k of this.dict.keys()) n += k.length + (this.#listpack ? 11 : 64);
-    return n;
+    let sampled = 0, k = 0;
+    for (const m of this.dict.keys()) {
+      sampled += m.length + (this.#listpack ? 11 : 64);
+      if (++k === 32) break;
+    }
+    return 64 + (k ? Math.round(sampled / k * this.dict.size) : 0);
   }
 
   convertToSkiplist(): void { this.#listpack = false; }
