@@ -146,6 +146,8 @@ const S_DONE = 7;
 
 const TWO32 = 4294967296;
 const NO_KEY = Buffer.alloc(0);
+/** Every string's key-end carries the same (frozen) info: one allocation less per key. */
+const STRING_INFO: RdbEncodingInfo = Object.freeze({ count: 1 });
 const U64_MAX = (1n << 64n) - 1n;
 
 interface TypeInfo {
@@ -817,7 +819,7 @@ export class RdbParser {
       if (keysOnly) this.#skipStr('a string value');
       else value = this.#str('a string value');
       this.#emitKey(out, key, rdbType, ti, keyStart, value, undefined);
-      this.#emitKeyEnd(out, key, ti, keyStart, { count: 1 }, undefined);
+      this.#emitKeyEnd(out, key, ti, keyStart, STRING_INFO, undefined);
       return;
     }
 
