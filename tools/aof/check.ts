@@ -295,6 +295,7 @@ class CheckRun {
       if (this.#o.fix) {
         if (!lastFile) {
           this.#p(`Failed to truncate AOF ${b(name)} because it is not the last file\n`);
+          this.#o.note?.('redkit: `redkit aof repair --truncate --in-place <dir>` can cut a file that is not the last one (later files dropped from the manifest, or kept with --keep-later), or `--salvage` keep everything that parses\n');
           throw new Exit(1);
         }
         this.#p(`This will shrink the AOF ${b(name)} from ${size} bytes, with ${diff} bytes, to ${pos} bytes\n`);

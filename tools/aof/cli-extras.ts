@@ -11,11 +11,25 @@ import { repairAof, editAof, type EditOptions } from './edit.js';
 import { aofStats, formatStats } from './stats.js';
 import type { RewriteReport, RewriteTarget } from './rewrite.js';
 
+/** `done/total` progress on stderr when it is a TTY (nothing otherwise). */
+function progressFor(ctx: CliContext, label: string): ((done: number, total: number) => void) | undefined {
+  const err = ctx.stderr as NodeJS.WriteStream;
+  if (!err.isTTY) return undefined;
+  return (done, total) => {
+    const pct = total ? Math.floor((done * 100) / total) : 0;
+    err.write(done >= total ? '\r\x1b[K' : `\r${label} ${pct}% (${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB)\x1b[K`);
+  };
+}
+
+function withProgress<T extends object>(o: T, p: ((done: number, total: number) => void) | undefined): T {
+  return p ? { ...o, progress: p } : o;
+}
+
 /** Exit codes of `aof check --strict`. */
 export const STRICT_EXIT = { loads: 0, refuses: 1, 'loads-truncated': 2 } as const;
 
 export async function runStrictCli(path: string, o: { json: boolean }, ctx: CliContext): Promise<number> {
-  const r = await strictCheck(path);
+  const r = await strictCheck(path, withProgress({}, progressFor(ctx, 'strict check')));
   ctx.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : formatStrict(r));
   return STRICT_EXIT[r.verdict];
 }
@@ -69,7 +83,7 @@ export function registerAofExtras(aof: Command, ctx: CliContext): void {
     .option('--json', 'print the report as JSON')
     .action(async (path: string, f: TargetFlags & { salvage?: boolean; truncate?: boolean; keepLater?: boolean; json?: boolean }) => {
       if (f.salvage && f.truncate) throw new RedkitError('REDKIT_E_USAGE', '--salvage and --truncate exclude each other');
-      const r = await repairAof(path, { mode: f.truncate ? 'truncate' : 'salvage', target: target(f, true), keepLaterParts: !!f.keepLater });
+      const r = await repairAof(path, withProgress({ mode: f.truncate ? 'truncate' as const : 'salvage' as const, target: target(f, true), keepLaterParts: !!f.keepLater }, progressFor(ctx, 'repair')));
       ctx.stdout.write(f.json ? `${JSON.stringify(r, null, 2)}\n` : formatReport(r));
     });
 
@@ -98,7 +112,7 @@ export function registerAofExtras(aof: Command, ctx: CliContext): void {
       if (f.command) opts.commands = f.command;
       if (f.excludeCommand) opts.excludeCommands = f.excludeCommand;
       if (f.key !== undefined) opts.keyPattern = f.key;
-      const r = await editAof(path, opts);
+      const r = await editAof(path, withProgress(opts, progressFor(ctx, 'edit')));
       ctx.stdout.write(f.json ? `${JSON.stringify(r, null, 2)}\n` : formatReport(r));
     });
 
@@ -108,7 +122,7 @@ export function registerAofExtras(aof: Command, ctx: CliContext): void {
     .argument('<path>', 'AOF file, manifest or AOF directory')
     .option('--json', 'JSON output')
     .action(async (path: string, f: { json?: boolean }) => {
-      const s = await aofStats(path);
+      const s = await aofStats(path, withProgress({}, progressFor(ctx, 'stats')));
       ctx.stdout.write(f.json ? `${JSON.stringify(s, null, 2)}\n` : formatStats(s));
     });
 }

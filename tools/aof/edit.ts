@@ -8,7 +8,7 @@
  * Edits: drop FLUSHALL/FLUSHDB (all or the last N), cut at a timestamp / byte offset / command
  * index, keep only some dbs, commands or keys (glob on the command's first key argument).
  */
-import { resolveLayout, readAofSet, type AofLayout } from './layout.js';
+import { resolveLayout, readAofSetBatches, type AofLayout } from './layout.js';
 import { rewriteAof, assertWritableTarget, type RewritePolicy, type RewriteReport, type RewriteTarget } from './rewrite.js';
 import type { AofCommandRecord } from './reader.js';
 import { COMMAND_ARITY } from './command-table.js';
@@ -18,13 +18,14 @@ export interface RepairOptions {
   target: RewriteTarget;
   /** Multi-part, truncate mode: keep the files after the damaged one in the manifest. */
   keepLaterParts?: boolean;
+  progress?: (done: number, total: number) => void;
 }
 
 export async function repairAof(input: string, opts: RepairOptions): Promise<RewriteReport> {
   const layout = await resolveLayout(input);
   assertWritableTarget(opts.target, layout);
   const policy: RewritePolicy = { salvage: opts.mode === 'salvage', command: () => 'keep' };
-  return rewriteAof(layout, policy, opts.target, { dropLaterParts: !opts.keepLaterParts });
+  return rewriteAof(layout, policy, opts.target, opts.progress ? { dropLaterParts: !opts.keepLaterParts, progress: opts.progress } : { dropLaterParts: !opts.keepLaterParts });
 }
 
 export interface EditOptions {
@@ -45,6 +46,7 @@ export interface EditOptions {
   /** Keep only keyed commands whose first key matches this Redis glob (keyless commands are kept). */
   keyPattern?: string;
   target: RewriteTarget;
+  progress?: (done: number, total: number) => void;
 }
 
 /** Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\x`) to a RegExp over latin1 text. */
@@ -86,8 +88,8 @@ export async function editAof(input: string | AofLayout, opts: EditOptions): Pro
   let dropFlushIdx: Set<number> | undefined;
   if (typeof opts.dropFlush === 'number') {
     const idx: number[] = [];
-    for await (const rec of readAofSet(layout)) {
-      if (rec.kind === 'command' && isFlush(rec.args[0]!.toString('latin1').toLowerCase())) idx.push(rec.index);
+    for await (const batch of readAofSetBatches(layout)) {
+      for (const rec of batch) if (rec.kind === 'command' && isFlush(rec.args[0]!.toString('latin1').toLowerCase())) idx.push(rec.index);
     }
     dropFlushIdx = new Set(idx.slice(Math.max(0, idx.length - opts.dropFlush)));
   }
@@ -124,6 +126,6 @@ export async function editAof(input: string | AofLayout, opts: EditOptions): Pro
       return 'keep';
     },
   };
-  const report = await rewriteAof(layout, policy, opts.target, { dropLaterParts: true });
+  const report = await rewriteAof(layout, policy, opts.target, opts.progress ? { dropLaterParts: true, progress: opts.progress } : { dropLaterParts: true });
   return { ...report, flushDropped };
 }

@@ -9,7 +9,7 @@ import { RedkitError, isRedkitError } from '../errors.js';
 import { detectInputKind, findManifestInDir } from './check.js';
 import { parseManifest, ManifestError, type AofManifest } from './manifest.js';
 import { readRdbBatches } from '../rdb/reader.js';
-import { readAof, type AofRecord, type ReadAofOptions } from './reader.js';
+import { readAofBatches, type AofRecord, type ReadAofOptions } from './reader.js';
 
 export interface AofPart {
   /** Path on disk. */
@@ -125,14 +125,38 @@ export function fileSource(path: string, start = 0, end?: number): AsyncIterable
 }
 
 /** Every record of every part, in loading order. Each file starts in db 0 (as the loader's fresh client). */
-export async function* readAofSet(layout: AofLayout, opts: Omit<ReadAofOptions, 'file' | 'startOffset' | 'db' | 'firstIndex'> = {}): AsyncGenerator<AofSetRecord> {
+export async function* readAofSet(layout: AofLayout, opts: ReadAofSetOptions = {}): AsyncGenerator<AofSetRecord> {
+  for await (const batch of readAofSetBatches(layout, opts)) yield* batch;
+}
+
+export interface ReadAofSetOptions extends Omit<ReadAofOptions, 'file' | 'startOffset' | 'db' | 'firstIndex'> {
+  /** Called now and then with the bytes done over all parts (for a progress bar). */
+  progress?: (done: number, total: number) => void;
+}
+
+/** `readAofSet` in arrays of records (the fast path). */
+export async function* readAofSetBatches(layout: AofLayout, opts: ReadAofSetOptions = {}): AsyncGenerator<AofSetRecord[]> {
   let index = 0;
+  const total = layout.parts.reduce((a, p) => a + p.size, 0);
+  let before = 0;
+  let lastReport = 0;
+  const { progress, ...readOpts } = opts;
   for (let i = 0; i < layout.parts.length; i++) {
     const part = layout.parts[i]!;
-    if (part.rdb) yield { kind: 'rdb', file: part.name, offset: 0, length: part.rdbEnd, line: 1, part: i };
-    for await (const rec of readAof(fileSource(part.path, part.rdbEnd), { ...opts, file: part.name, startOffset: part.rdbEnd, db: 0, firstIndex: index })) {
-      if (rec.kind === 'command') index = rec.index + 1;
-      yield Object.assign(rec, { part: i });
+    if (part.rdb) yield [{ kind: 'rdb', file: part.name, offset: 0, length: part.rdbEnd, line: 1, part: i }];
+    for await (const batch of readAofBatches(fileSource(part.path, part.rdbEnd), { ...readOpts, file: part.name, startOffset: part.rdbEnd, db: 0, firstIndex: index })) {
+      for (const rec of batch) {
+        (rec as AofSetRecord).part = i;
+        if (rec.kind === 'command') index = rec.index + 1;
+      }
+      if (progress) {
+        const last = batch[batch.length - 1]!;
+        const done = before + last.offset + last.length;
+        if (done - lastReport >= 16 << 20) { lastReport = done; progress(done, total); }
+      }
+      yield batch as AofSetRecord[];
     }
+    before += part.size;
   }
+  if (progress && lastReport > 0) progress(total, total);
 }

@@ -174,6 +174,15 @@ function parseTs(text: Buffer): number | undefined {
  * `startOffset` set to where they start).
  */
 export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: ReadAofOptions = {}): AsyncGenerator<AofRecord> {
+  for await (const batch of readAofBatches(source, opts)) yield* batch;
+}
+
+/** Records per batch: amortises the async-iteration cost over many small commands. */
+const BATCH = 512;
+
+/** Same records as `readAof`, in arrays (the fast path for big files). */
+export async function* readAofBatches(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: ReadAofOptions = {}): AsyncGenerator<AofRecord[]> {
+  let out: AofRecord[] = [];
   const file = opts.file ?? '<aof>';
   const maxBulk = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN;
   let window: Buffer = Buffer.alloc(0);
@@ -212,9 +221,9 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
   await fill(1);
   for (;;) {
     if (p >= window.length) {
-      if (eof) return;
+      if (eof) break;
       await fill(p + 1);
-      if (p >= window.length) return;
+      if (p >= window.length) break;
     }
     const r = parseAt(window, p, eof, maxBulk);
     if (r.t === 'need') { await fill(Math.max(r.min, window.length + 1)); continue; }
@@ -223,7 +232,7 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
       const text = r.text;
       const t = parseTs(text);
       if (t !== undefined) ts = t;
-      yield { kind: 'annotation', text, ts: t, file, offset, length: r.end - p, line };
+      out.push({ kind: 'annotation', text, ts: t, file, offset, length: r.end - p, line });
       line++;
       p = r.end;
       continue;
@@ -242,7 +251,8 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
       else if (name === 'exec') { inMulti = multi; multi = false; }
       const rec: AofCommandRecord = { kind: 'command', args, index: index++, db, inMulti, timestamp: ts, file, offset, length: r.end - p, line };
       if (r.quirks) rec.quirks = r.quirks;
-      yield rec;
+      out.push(rec);
+      if (out.length >= BATCH) { yield out; out = []; }
       line += r.lines;
       p = r.end;
       continue;
@@ -251,8 +261,8 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
     const damage: AofDamageRecord = { kind: 'damage', reason: r.reason, detail: r.detail, file, offset, length: 0, line };
     if (!opts.salvage) {
       damage.length = winOff + window.length - offset;
-      yield damage;
-      return;
+      out.push(damage);
+      break;
     }
     // salvage: find the next believable command start after the damage. Candidates are any
     // '*' that begins a complete, well-formed command whose name Redis knows.
@@ -281,11 +291,12 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
     const resumeAbs = resume === undefined ? winOff + window.length : winOff + resume;
     damage.length = resumeAbs - offset;
     if (resume !== undefined) damage.resumeAt = resumeAbs;
-    yield damage;
-    multi = false; // a transaction cut by damage is not continued (see repair.ts)
-    if (resume === undefined) return;
+    out.push(damage);
+    multi = false; // a transaction cut by damage is not continued (see rewrite.ts)
+    if (resume === undefined) break;
     p = resume;
   }
+  if (out.length) yield out;
 }
 
 /** Convenience: the `args[0]` of a command, lowercased. */

@@ -16,7 +16,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AtomicOutput } from '../io/files.js';
 import { RedkitError } from '../errors.js';
-import { readAofSet, type AofLayout, type AofSetRecord } from './layout.js';
+import { readAofSetBatches, type AofLayout, type AofSetRecord } from './layout.js';
 import type { AofCommandRecord, AofDamageRecord } from './reader.js';
 import { AofCommandWriter, encodeAofCommand } from './writer.js';
 import { formatManifest, type AofManifest, type AofInfo } from './manifest.js';
@@ -155,7 +155,7 @@ async function copyRange(path: string, start: number, end: number, w: AofCommand
  * Runs the pipeline. For 'in-place', only parts whose content changes are rewritten; parts after
  * a stop are dropped from the manifest when `dropLaterParts` (default true) else kept.
  */
-export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, target: RewriteTarget, opts: { dropLaterParts?: boolean } = {}): Promise<RewriteReport> {
+export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, target: RewriteTarget, opts: { dropLaterParts?: boolean; progress?: (done: number, total: number) => void } = {}): Promise<RewriteReport> {
   const report: RewriteReport = { read: 0, written: 0, dropped: 0, skipped: [], droppedTransactions: [], outputs: [], backups: [], dbs: [] };
   if (target.kind === 'dir') await fsp.mkdir(target.path, { recursive: true });
   const outputs = new Outputs(target, layout);
@@ -202,16 +202,16 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
   };
 
   try {
-    for await (const rec of readAofSet(layout, { salvage: policy.salvage }) as AsyncIterable<AofSetRecord & Part>) {
+    outer: for await (const batch of readAofSetBatches(layout, opts.progress ? { salvage: policy.salvage, progress: opts.progress } : { salvage: policy.salvage })) for (const rec of batch as (AofSetRecord & Part)[]) {
       if (rec.part !== curPart) {
         if (curPart >= 0) await endPart();
-        if (stopped) break;
+        if (stopped) break outer;
         await startPart(rec.part);
       }
       if (rec.kind === 'rdb') continue;
       if (rec.kind === 'annotation') {
         const d = policy.annotation?.(rec) ?? 'keep';
-        if (d === 'stop') { stopped = true; stopPart = rec.part; outputs.changed.add(rec.part); report.stoppedAt = { file: rec.file, offset: rec.offset, why: 'cut point' }; break; }
+        if (d === 'stop') { stopped = true; stopPart = rec.part; outputs.changed.add(rec.part); report.stoppedAt = { file: rec.file, offset: rec.offset, why: 'cut point' }; break outer; }
         if (d === 'keep' && !tx) await (await outputs.writer(rec.part)).raw(rec.text);
         continue;
       }
@@ -221,7 +221,7 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
         report.skipped.push({ file: dmg.file, offset: dmg.offset, length: dmg.length, reason: `${dmg.reason}: ${dmg.detail}` });
         if (tx) { dropTx(`damage at ${dmg.file} offset ${dmg.offset}`); orphanTail = []; }
         {
-          if (!policy.salvage) { stopped = true; stopPart = rec.part; outputs.changed.add(rec.part); report.stoppedAt = { file: dmg.file, offset: dmg.offset, why: dmg.reason }; break; }
+          if (!policy.salvage) { stopped = true; stopPart = rec.part; outputs.changed.add(rec.part); report.stoppedAt = { file: dmg.file, offset: dmg.offset, why: dmg.reason }; break outer; }
         }
         continue;
       }
@@ -262,7 +262,7 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
       if (d === 'stop') {
         stopped = true; stopPart = rec.part; outputs.changed.add(rec.part);
         report.stoppedAt = { file: rec.file, offset: rec.offset, why: 'cut point' };
-        break;
+        break outer;
       }
       if (tx) { tx.cmds.push(own(rec)); tx.decisions.push(d); if (d === 'keep') tx.kept++; continue; }
       if (d === 'keep') await emit(rec);

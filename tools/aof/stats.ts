@@ -3,7 +3,7 @@
  * bytes), distinct keys (exact up to `maxKeys`, then marked as a lower bound), commands per db,
  * time span of the `#TS:` annotations, transactions, the RDB part and any damage.
  */
-import { resolveLayout, readAofSet, type AofLayout } from './layout.js';
+import { resolveLayout, readAofSetBatches, type AofLayout } from './layout.js';
 import { COMMAND_ARITY } from './command-table.js';
 
 export interface AofStats {
@@ -24,7 +24,7 @@ export interface AofStats {
 
 const KEYLESS = new Set(['select', 'multi', 'exec', 'discard', 'flushall', 'flushdb', 'swapdb', 'function', 'script', 'ping', 'echo', 'publish']);
 
-export async function aofStats(input: string | AofLayout, opts: { maxKeys?: number; onProgress?: (bytes: number) => void } = {}): Promise<AofStats> {
+export async function aofStats(input: string | AofLayout, opts: { maxKeys?: number; progress?: (done: number, total: number) => void } = {}): Promise<AofStats> {
   const layout = typeof input === 'string' ? await resolveLayout(input) : input;
   const maxKeys = opts.maxKeys ?? 1_000_000;
   const st: AofStats = {
@@ -34,8 +34,7 @@ export async function aofStats(input: string | AofLayout, opts: { maxKeys?: numb
     firstTimestamp: undefined, lastTimestamp: undefined, damage: [],
   };
   const keys = new Set<string>();
-  let n = 0;
-  for await (const rec of readAofSet(layout, { salvage: true })) {
+  for await (const batch of readAofSetBatches(layout, opts.progress ? { salvage: true, progress: opts.progress } : { salvage: true })) for (const rec of batch) {
     if (rec.kind === 'rdb') continue;
     if (rec.kind === 'annotation') {
       st.annotations++;
@@ -57,7 +56,6 @@ export async function aofStats(input: string | AofLayout, opts: { maxKeys?: numb
       keys.add(`${rec.db}\u0000${rec.args[1]!.toString('latin1')}`);
       if (keys.size >= maxKeys) st.keysCapped = true;
     }
-    if (opts.onProgress && ++n % 100_000 === 0) opts.onProgress(rec.offset);
   }
   st.keys = keys.size;
   return st;

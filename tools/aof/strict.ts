@@ -13,7 +13,7 @@
  *   - fails when a file listed in the manifest is missing.
  */
 import { COMMAND_ARITY, CONTAINERS } from './command-table.js';
-import { resolveLayout, readAofSet, type AofLayout } from './layout.js';
+import { resolveLayout, readAofSetBatches, type AofLayout } from './layout.js';
 import { RedkitError } from '../errors.js';
 
 export type Severity = 'fatal' | 'truncate' | 'risk' | 'note';
@@ -44,6 +44,7 @@ export interface StrictOptions {
   aofLoadTruncated?: boolean;
   /** At most this many notes/risks are listed (fatal ones always). Default 100. */
   maxFindings?: number;
+  progress?: (done: number, total: number) => void;
 }
 
 function lookup(args: Buffer[]): { ok: true; key: string } | { ok: false; code: string; name: string } {
@@ -82,7 +83,6 @@ export async function strictCheck(input: string | AofLayout, opts: StrictOptions
   let validUpTo = 0;
   let validBeforeMulti = 0;
   let lastLine = 1;
-  let lastOffset = 0;
 
   /** End of one file: EOF inside MULTI is handled like a short read. */
   const endOfPart = (): StrictResult | undefined => {
@@ -102,7 +102,7 @@ export async function strictCheck(input: string | AofLayout, opts: StrictOptions
     return { verdict: 'refuses', findings, commands, stop: { file, offset: at } };
   };
 
-  for await (const rec of readAofSet(layout)) {
+  for await (const batch of readAofSetBatches(layout, opts.progress ? { progress: opts.progress } : {})) for (const rec of batch) {
     if (rec.part !== partIdx) {
       const r = endOfPart();
       if (r) return r;
@@ -113,10 +113,9 @@ export async function strictCheck(input: string | AofLayout, opts: StrictOptions
     }
     if (rec.kind === 'rdb' || rec.kind === 'annotation') continue;
     lastLine = rec.line;
-    lastOffset = rec.offset;
     if (rec.kind === 'damage') {
       if (rec.reason === 'truncated') {
-        return shortRead(rec.file, multi ? validUpTo : validUpTo, rec.line, 'truncated', `Unexpected end of file reading the append only file ${rec.file} (${rec.detail})`);
+        return shortRead(rec.file, validUpTo, rec.line, 'truncated', `Unexpected end of file reading the append only file ${rec.file} (${rec.detail})`);
       }
       const code = rec.reason === 'bad-argc' ? (rec.detail.startsWith('argument count') ? 'star-zero' : 'format') : rec.reason === 'bad-length' ? 'negative-length' : rec.reason === 'bad-header' ? 'bad-header' : 'format';
       const message = rec.reason === 'bad-length'
@@ -150,11 +149,8 @@ export async function strictCheck(input: string | AofLayout, opts: StrictOptions
     }
     validUpTo = rec.offset + rec.length;
   }
-  void lastOffset;
   const r = endOfPart();
   if (r) return r;
-  const risky = findings.some((f) => f.severity === 'risk');
-  void risky;
   return { verdict: 'loads', findings, commands };
 }
 
