@@ -203,6 +203,7 @@ function sortKeys(argv: string[]): number[] {
 export const commands = [
   { name: 'sort', arity: -2, flags: ['write', 'denyoom'], firstKey: 1, lastKey: 1, keyStep: 1, getKeys: sortKeys, group: 'generic', since: '1.0.0',
     handler: (c, a) => sortGeneric(c, a, false) },
-  { name: 'sort_ro', arity: -2, flags: ['readonly'], firstKey: 1, lastKey: 1, keyStep: 1, group: 'generic', since: '7.0.0',
+  // SORT_RO's BY/GET patterns read other keys, so Redis marks it movablekeys too.
+  { name: 'sort_ro', arity: -2, flags: ['readonly'], firstKey: 1, lastKey: 1, keyStep: 1, getKeys: () => [1], group: 'generic', since: '7.0.0',
     handler: (c, a) => sortGeneric(c, a, true) },
 ] satisfies CommandSpec[];
