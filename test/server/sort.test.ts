@@ -93,6 +93,29 @@ describe.skipIf(!haveRealRedis())('SORT differential vs real redis-server', () =
     await real.stop();
   });
 
+  it('replies match for a seeded random sequence of SORT options', async () => {
+    let seed = 12345;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)]!;
+    for (let i = 0; i < 300; i++) {
+      const key = pick(['l', 'z', 'bad', 'nokey', 'w_1']);
+      const cmd: (string | number)[] = [pick(['sort', 'sort_ro']), key];
+      if (rand() < 0.4) cmd.push(pick(['asc', 'desc']));
+      if (rand() < 0.3) cmd.push('alpha');
+      if (rand() < 0.4) cmd.push('by', pick(['w_*', 'h_*->f', 'nosort', 'missing_*', 'h_*->nofield']));
+      if (rand() < 0.4) cmd.push('limit', Math.floor(rand() * 6) - 1, Math.floor(rand() * 6) - 1);
+      if (rand() < 0.4) cmd.push('get', pick(['#', 'name_*', 'h_*->n', 'w_*']));
+      if (rand() < 0.2) cmd.push('get', '#');
+      if (cmd[0] === 'sort' && rand() < 0.2) cmd.push('store', 'dst');
+      const [x, y] = await Promise.all([run(a, cmd), run(b, cmd)]);
+      expect({ cmd, reply: x }).toEqual({ cmd, reply: y });
+      if (cmd.includes('store')) {
+        const [p, q] = await Promise.all([run(a, ['lrange', 'dst', 0, -1]), run(b, ['lrange', 'dst', 0, -1])]);
+        expect({ cmd, stored: p }).toEqual({ cmd, stored: q });
+      }
+    }
+  });
+
   it('replies match', async () => {
     for (const cmd of CASES) {
       const [x, y] = await Promise.all([run(a, cmd), run(b, cmd)]);
