@@ -1,19 +1,23 @@
-/** Loads the slot -> node table from a live cluster node with CLUSTER SLOTS. */
-import { RedisClient, parseRedisUrl, redactUrl } from '../client/index.js';
+/** Loads the slot -> node table from a live cluster node (CLUSTER SHARDS, else CLUSTER SLOTS). */
+import { RedisClient, ReplyError, parseRedisUrl, redactUrl } from '../client/index.js';
 import { RedkitError } from '../errors.js';
-import { slotMapFromClusterSlots, type ClusterSlotMap } from './cluster.js';
+import { slotMapFromClusterShards, slotMapFromClusterSlots, type ClusterSlotMap } from './cluster.js';
 
 export async function loadClusterSlotMap(url: string): Promise<ClusterSlotMap> {
-  const client = await RedisClient.connect({ ...parseRedisUrl(url), commandTimeoutMs: 10_000 });
+  const opts = parseRedisUrl(url);
+  const client = await RedisClient.connect({ ...opts, commandTimeoutMs: 10_000 });
+  const host = opts.host ?? '127.0.0.1';
   try {
-    let reply;
     try {
-      reply = await client.call('CLUSTER', 'SLOTS');
+      return slotMapFromClusterShards(await client.call('CLUSTER', 'SHARDS'), host);
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new RedkitError('REDKIT_E_REPLY', `${redactUrl(url)} is not usable as a cluster node: ${msg}`, { cause: err });
+      // Redis < 7.0 has no CLUSTER SHARDS ("unknown subcommand"); cluster-disabled nodes fail both.
+      if (!(err instanceof ReplyError) || !/unknown subcommand|unknown command/i.test(err.message)) throw err;
+      return slotMapFromClusterSlots(await client.call('CLUSTER', 'SLOTS'), host);
     }
-    return slotMapFromClusterSlots(reply);
+  } catch (err) {
+    if (!(err instanceof ReplyError)) throw err;
+    throw new RedkitError('REDKIT_E_REPLY', `${redactUrl(url)} is not usable as a cluster node: ${err.reply.message}`, { cause: err });
   } finally {
     await client.close();
   }
