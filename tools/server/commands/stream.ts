@@ -104,11 +104,31 @@ function findConsumer(g: StreamGroup, name: string, now: number, refresh: boolea
   return con;
 }
 
-function createConsumer(c: CommandContext, key: string, g: StreamGroup, name: string): StreamConsumer {
+function createConsumer(c: CommandContext, key: string, g: StreamGroup, name: string, propagate = false): StreamConsumer {
   const con = g.createConsumer(name, c.now());
   c.addDirty(1);
   c.notify('stream', 'xgroup-createconsumer', key);
+  if (propagate) c.alsoPropagate(['XGROUP', 'CREATECONSUMER', key, g.name, name]);
   return con;
+}
+
+/** Redis's preventCommandPropagation (the command's effects are propagated as XCLAIM etc.). */
+function preventPropagation(c: CommandContext): void {
+  (c as unknown as { preventPropagation?: boolean }).preventPropagation = true;
+}
+
+/** streamPropagateXCLAIM: an idempotent XCLAIM that recreates the NACK on replicas / AOF. */
+function propagateXclaim(c: CommandContext, key: string, group: StreamGroup, id: StreamId, nack: StreamNack): void {
+  c.alsoPropagate([
+    'XCLAIM', key, group.name, nack.consumer.name, '0', formatStreamId(id),
+    'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount),
+    'FORCE', 'JUSTID', 'LASTID', formatStreamId(group.lastId),
+  ]);
+}
+
+/** streamPropagateGroupID */
+function propagateGroupId(c: CommandContext, key: string, group: StreamGroup): void {
+  c.alsoPropagate(['XGROUP', 'SETID', key, group.name, formatStreamId(group.lastId), 'ENTRIESREAD', String(group.entriesRead)]);
 }
 
 /**
@@ -125,8 +145,10 @@ function replyRange(
   group?: StreamGroup,
   consumer?: StreamConsumer,
   noack = false,
+  propKey?: string,
 ): number {
   const out: StreamEntry[] = [];
+  let propagateLastId = false;
   for (const e of s.range(start, end, rev)) {
     if (group && e.id > group.lastId) {
       if (group.entriesRead !== INVALID_ENTRIES_READ && !s.rangeHasTombstones(e.id, null)) {
@@ -135,6 +157,7 @@ function replyRange(
         group.entriesRead = s.estimateDistanceFromFirstEverEntry(e.id);
       }
       group.lastId = e.id;
+      if (noack) propagateLastId = true;
     }
     if (group && consumer && !noack) {
       const now = c.now();
@@ -150,10 +173,12 @@ function replyRange(
         group.pel.set(nack);
         consumer.pel.set(nack);
       }
+      if (propKey !== undefined) propagateXclaim(c, propKey, group, e.id, group.pel.get(e.id)!);
     }
     out.push(e);
     if (count && out.length === count) break;
   }
+  if (group && propKey !== undefined && propagateLastId) propagateGroupId(c, propKey, group);
   c.reply.arrayHeader(out.length);
   for (const e of out) replyEntry(c, e);
   return out.length;
@@ -618,6 +643,8 @@ function xreadCommon(c: CommandContext, argv: string[], xreadgroup: boolean): vo
     ids.push(id);
   }
   const st: ReadState = { keys, ids, groupName, consumerName, noack, count };
+  // Effects are propagated as XCLAIM / XGROUP commands, never the read itself.
+  preventPropagation(c);
   if (serveRead(c, st)) return;
   if (timeout !== -1) {
     if (c.inMulti) {
@@ -686,11 +713,11 @@ function serveRead(c: CommandContext, st: ReadState): boolean {
     let consumer: StreamConsumer | undefined;
     if (p.group) {
       consumer = findConsumer(p.group, st.consumerName!, c.now(), true);
-      if (!consumer) consumer = createConsumer(c, p.key, p.group, st.consumerName!);
+      if (!consumer) consumer = createConsumer(c, p.key, p.group, st.consumerName!, st.noack);
     }
     const start = p.gt === ID_MAX ? ID_MAX : p.gt + 1n;
     if (p.group && p.history) replyFromConsumerPel(c, p.s, start, st.count, consumer!);
-    else replyRange(c, p.s, start, ID_MAX, st.count, false, p.group, consumer, st.noack);
+    else replyRange(c, p.s, start, ID_MAX, st.count, false, p.group, consumer, st.noack, p.group ? p.key : undefined);
     if (p.group) c.addDirty(1);
   }
   return true;
@@ -724,7 +751,8 @@ function serveBlocked(c: CommandContext, st: ReadState, count: number): boolean 
       let consumer: StreamConsumer | undefined;
       if (group) {
         consumer = findConsumer(group, st.consumerName!, c.now(), true);
-        if (!consumer) consumer = createConsumer(c, key, group, st.consumerName!);
+        if (!consumer) consumer = createConsumer(c, key, group, st.consumerName!, st.noack);
+        preventPropagation(c);
       }
       const resp3 = c.client.resp === 3;
       if (resp3) c.reply.mapHeader(1);
@@ -733,7 +761,7 @@ function serveBlocked(c: CommandContext, st: ReadState, count: number): boolean 
         c.reply.arrayHeader(2);
       }
       c.reply.bulk(key);
-      replyRange(c, s, gt === ID_MAX ? ID_MAX : gt + 1n, ID_MAX, count, false, group, consumer, st.noack);
+      replyRange(c, s, gt === ID_MAX ? ID_MAX : gt + 1n, ID_MAX, count, false, group, consumer, st.noack, group ? key : undefined);
       return true;
     }
   }
@@ -1155,10 +1183,13 @@ function xclaim(c: CommandContext, argv: string[]): void {
     }
   }
   let dirty = false;
+  let propagateLastId = false;
   if (lastId > group.lastId) {
     group.lastId = lastId;
     dirty = true;
+    propagateLastId = true;
   }
+  preventPropagation(c);
   if (deliverytime !== -1) {
     if (deliverytime < 0 || deliverytime > now) deliverytime = now;
   } else deliverytime = now;
@@ -1170,6 +1201,8 @@ function xclaim(c: CommandContext, argv: string[]): void {
     const entry = s.get(id);
     if (!entry) {
       if (nack) {
+        propagateXclaim(c, key, group, id, nack);
+        propagateLastId = false;
         group.pel.delete(id);
         nack.consumer.pel.delete(id);
         dirty = true;
@@ -1200,8 +1233,11 @@ function xclaim(c: CommandContext, argv: string[]): void {
       nack.consumer = consumer;
     }
     out.push(justid ? id : entry);
+    propagateXclaim(c, key, group, id, nack);
+    propagateLastId = false;
     dirty = true;
   }
+  if (propagateLastId) propagateGroupId(c, key, group);
   if (dirty) c.signalModified(key);
   c.reply.arrayHeader(out.length);
   for (const x of out) {
@@ -1271,6 +1307,7 @@ function xautoclaim(c: CommandContext, argv: string[]): void {
     const id = nack.id;
     const entry = s.get(id);
     if (!entry) {
+      propagateXclaim(c, key, group, id, nack);
       group.pel.delete(id);
       nack.consumer.pel.delete(id);
       deleted.push(id);
@@ -1292,8 +1329,10 @@ function xautoclaim(c: CommandContext, argv: string[]): void {
     }
     claimed.push(justid ? id : entry);
     count--;
+    propagateXclaim(c, key, group, id, nack);
     dirty = true;
   }
+  preventPropagation(c);
   const nextNack = nacks[k];
   const endId = nextNack ? nextNack.id : ID_MIN;
   if (dirty) c.signalModified(key);
