@@ -58,11 +58,13 @@ export class ClientState {
   postponed: string[] | null = null;
   closeAfterReply = false;
   closed = false;
-  replyMode: 'on' | 'off' | 'skip' | 'skip-next' = 'on';
+  replyMode: 'on' | 'off' | 'skip' = 'on';
   noEvict = false;
   noTouch = false;
   /** Inside the current command: the argv to propagate instead (rewriteForPropagation). */
   lastCmd = 'NULL';
+  /** argv of the command being executed (CLIENT LIST qbuf of the caller). */
+  curArgv: string[] | null = null;
   lastCmdFull = 'NULL';
   totNetIn = 0;
   totNetOut = 0;
@@ -71,6 +73,10 @@ export class ClientState {
   tracking: { redirect: number; bcast: boolean; optin: boolean; optout: boolean; noloop: boolean; prefixes: string[]; caching: boolean | null } | null = null;
   /** Extra flags shown by CLIENT LIST (e.g. 'P' for pubsub is derived). */
   isMaster = false;
+  /** Attached with SYNC/PSYNC (receives the write stream). */
+  isReplica = false;
+  /** Pub/sub confirmations written while CLIENT REPLY is OFF/SKIP (they are always delivered). */
+  pushOut: ReplyWriter | null = null;
 
   constructor(id: number, socket: Socket | null, reply: ReplyWriter, parser: RequestParser | null, now: number) {
     this.id = id;
@@ -93,6 +99,7 @@ export class ClientState {
   flagString(): string {
     let f = '';
     if (this.isMaster) f += 'M';
+    if (this.isReplica) f += 'S';
     if (this.inPubSub) f += 'P';
     if (this.multi) f += 'x';
     if (this.blocked || this.postponed) f += 'b';

@@ -79,6 +79,12 @@ export interface CommandContext {
   signalKeyAsReady(key: string, db?: Db): void;
   /** Replace what will be propagated to AOF/replicas (e.g. SPOP -> SREM, EXPIRE -> PEXPIREAT). */
   rewriteForPropagation(argv: string[]): void;
+  /**
+   * Propagates an extra command after this one (XREADGROUP -> XCLAIM …). Once called, the
+   * command itself is not propagated (Redis's preventCommandPropagation), unless
+   * rewriteForPropagation is also used.
+   */
+  alsoPropagate(argv: string[], db?: Db): void;
   /** Adds to the server's dirty counter (changes since last save); signalModified adds 1. */
   addDirty(n: number): void;
   wrongType(): void;

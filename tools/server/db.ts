@@ -36,6 +36,9 @@ export interface DbHost {
   touch(old: number | undefined): number;
   /** keyspace_hits / keyspace_misses. */
   stats: { keyspace_hits: number; keyspace_misses: number; expired_keys: number };
+  /** True when 'n' (new key) keyspace events are enabled. */
+  readonly notifyNewKeys: boolean;
+  onNewKey(db: Db, key: string): void;
   /** Keyspace notification for misses ('m'). */
   onKeyMiss(db: Db, key: string): void;
 }
@@ -83,7 +86,7 @@ export class Db {
   }
 
   /** Read lookup: lazy-expires; updates LRU/LFU and keyspace_hits/misses. */
-  lookupRead(key: string): RedisValue | undefined {
+  lookupRead(key: string, noTouch = false): RedisValue | undefined {
     const v = this.dict.get(key);
     if (v === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
       this.#host.stats.keyspace_misses++;
@@ -91,7 +94,7 @@ export class Db {
       return undefined;
     }
     this.#host.stats.keyspace_hits++;
-    if (!this.noTouch) v.lru = this.#host.touch(v.lru);
+    if (!this.noTouch && !noTouch) v.lru = this.#host.touch(v.lru);
     return v;
   }
 
@@ -127,6 +130,7 @@ export class Db {
   /** Sets the value; an overwrite clears the TTL unless keepTtl. */
   set(key: string, value: RedisValue, opts?: { keepTtl?: boolean }): void {
     if (value.lru === undefined || value.lru === 0) value.lru = this.#host.touch(undefined);
+    if (this.#host.notifyNewKeys && !this.dict.has(key)) this.#host.onNewKey(this, key);
     this.dict.set(key, value);
     if (!(opts && opts.keepTtl) && this.expires.size !== 0) this.expires.delete(key);
   }
@@ -134,6 +138,7 @@ export class Db {
   /** Adds a key that must not exist. */
   add(key: string, value: RedisValue): void {
     if (value.lru === undefined || value.lru === 0) value.lru = this.#host.touch(undefined);
+    if (this.#host.notifyNewKeys) this.#host.onNewKey(this, key);
     this.dict.set(key, value);
   }
 

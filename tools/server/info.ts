@@ -145,9 +145,26 @@ function section(s: ServerState, name: string): string | null {
       ]);
     }
     case 'replication':
+      if (s.masterHost !== null) {
+        return lines('Replication', [
+          ['role', 'slave'], ['master_host', s.masterHost], ['master_port', s.masterPort], ['master_link_status', 'down'],
+          ['master_last_io_seconds_ago', -1], ['master_sync_in_progress', 0], ['slave_read_repl_offset', 0], ['slave_repl_offset', 0],
+          ['master_link_down_since_seconds', -1], ['slave_priority', s.config.num('replica-priority')],
+          ['slave_read_only', s.config.bool('replica-read-only') ? 1 : 0], ['replica_announced', 1], ['connected_slaves', 0],
+          ['master_failover_state', 'no-failover'], ['master_replid', s.replId], ['master_replid2', '0000000000000000000000000000000000000000'],
+          ['master_repl_offset', 0], ['second_repl_offset', -1], ['repl_backlog_active', 0],
+          ['repl_backlog_size', s.config.num('repl-backlog-size')], ['repl_backlog_first_byte_offset', 0], ['repl_backlog_histlen', 0],
+        ]);
+      }
+      const slaves: [string, string][] = [];
+      let i = 0;
+      for (const r of s.replicas) {
+        const [ip, port] = [r.addr.slice(0, r.addr.lastIndexOf(':')), r.addr.slice(r.addr.lastIndexOf(':') + 1)];
+        slaves.push([`slave${i++}`, `ip=${ip},port=${port},state=online,offset=${s.masterReplOffset},lag=0`]);
+      }
       return lines('Replication', [
-        ['role', 'master'], ['connected_slaves', 0], ['master_failover_state', 'no-failover'], ['master_replid', s.replId],
-        ['master_replid2', '0000000000000000000000000000000000000000'], ['master_repl_offset', 0], ['second_repl_offset', -1],
+        ['role', 'master'], ['connected_slaves', s.replicas.size], ...slaves, ['master_failover_state', 'no-failover'], ['master_replid', s.replId],
+        ['master_replid2', '0000000000000000000000000000000000000000'], ['master_repl_offset', s.masterReplOffset], ['second_repl_offset', -1],
         ['repl_backlog_active', 0], ['repl_backlog_size', s.config.num('repl-backlog-size')], ['repl_backlog_first_byte_offset', 0],
         ['repl_backlog_histlen', 0],
       ]);

@@ -98,6 +98,7 @@ class Context implements CommandContext {
   reply: ReplyWriter;
   cmd: CommandSpec | undefined = undefined;
   propagate: string[] | null = null;
+  preventPropagation = false;
 
   constructor(server: ServerState, client: ClientState) {
     this.server = server;
@@ -112,6 +113,7 @@ class Context implements CommandContext {
   notify(type: NotifyClass, event: string, key: string, db?: Db): void { this.server.notify(type, event, key, (db ?? this.db).id); }
   signalKeyAsReady(key: string, db?: Db): void { this.server.signalKeyAsReady(db ?? this.db, key); }
   rewriteForPropagation(argv: string[]): void { this.propagate = argv; }
+  alsoPropagate(argv: string[], db?: Db): void { this.server.alsoPropagate((db ?? this.db).id, argv); this.preventPropagation = true; }
   addDirty(n: number): void { this.server.dirty += n; }
   wrongType(): void { this.reply.error(ERR_WRONGTYPE); }
   syntaxError(): void { this.reply.error(ERR_SYNTAX); }
@@ -199,6 +201,10 @@ export class ServerState implements DbHost {
   protoMaxBulkLen = 512 * 1024 * 1024;
   queryBufferLimit = 1024 * 1024 * 1024;
   requirePass: string | null = null;
+  minReplicasToWrite = 0;
+  /** REPLICAOF host (no replication link yet: the role and its write/stale rules only). */
+  masterHost: string | null = null;
+  masterPort = 0;
 
   #listeners: net.Server[] = [];
   #cron: NodeJS.Timeout | null = null;
@@ -219,6 +225,13 @@ export class ServerState implements DbHost {
   statsResetAt: number;
   /** Extra reply hook for tracking invalidations (set by the tracking module). */
   onKeyModified: ((db: Db, key: string) => void) | null = null;
+  /** Clients that attached with SYNC/PSYNC: they receive the propagated write stream. */
+  readonly replicas = new Set<ClientState>();
+  masterReplOffset = 0;
+  /** The client whose command is executing. */
+  currentClient: ClientState | null = null;
+  #replDb = -1;
+  #pendingProp: [number, string[]][] = [];
   /** DEBUG QUICKLIST-PACKED-THRESHOLD (bytes): list items at least this big are stored plain. */
   quicklistPackedThreshold = 1 << 30;
 
@@ -288,6 +301,7 @@ export class ServerState implements DbHost {
       case 'client-query-buffer-limit': this.queryBufferLimit = Number(value); break;
       case 'requirepass': this.requirePass = value === '' ? null : value; this.acl.setDefaultPassword(this.requirePass); break;
       case 'hz': this.#restartCron(); break;
+      case 'min-replicas-to-write': this.minReplicasToWrite = Number(value); break;
       default: break;
     }
   }
@@ -296,10 +310,13 @@ export class ServerState implements DbHost {
   now(): number { return this.cmdTime; }
   expireDeletesPaused(): boolean { return this.pauseType !== 'none'; }
   onExpired(db: Db, key: string): void {
+    if (this.replicas.size !== 0) this.#pendingProp.push([db.id, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]]);
     this.notify('expired', 'expired', key, db.id);
     this.signalModified(db, key);
     this.dirty++;
   }
+  get notifyNewKeys(): boolean { return (this.notifyFlags & NOTIFY_BITS.new) !== 0; }
+  onNewKey(db: Db, key: string): void { this.notify('new', 'new', key, db.id); }
   onKeyMiss(db: Db, key: string): void {
     if (this.notifyFlags & NOTIFY_BITS.keymiss) this.notify('keymiss', 'keymiss', key, db.id);
   }
@@ -459,6 +476,7 @@ export class ServerState implements DbHost {
     if (c.blocked) this.unblock(c, true);
     if (c.postponed) { c.postponed = null; this.#postponed = this.#postponed.filter((x) => x !== c); }
     this.monitors.delete(c);
+    this.replicas.delete(c);
     this.clients.delete(c.id);
     this.#pendingWrite.delete(c);
     if (c.socket && !c.socket.destroyed) c.socket.destroy();
@@ -533,8 +551,8 @@ export class ServerState implements DbHost {
       this.flushClient(c);
       this.processCommand(c, argv);
       if (!(before === 'off' && (c.replyMode as string) === 'on')) c.reply.take();
-      if (before === 'skip') c.replyMode = 'on';
-      else if (c.replyMode === 'skip-next') c.replyMode = 'skip';
+      if (c.pushOut !== null && c.pushOut.length !== 0) c.reply.raw(c.pushOut.take());
+      if (before === 'skip' && c.replyMode === 'skip') c.replyMode = 'on';
     }
     this.markPending(c);
   }
@@ -544,6 +562,7 @@ export class ServerState implements DbHost {
     const now = this.clock();
     this.cmdTime = now;
     c.lastInteraction = now;
+    c.curArgv = argv;
     const ctx = c.ctx as Context;
     const reply = c.reply;
     let spec = this.table.get(argv[0]!);
@@ -589,9 +608,26 @@ export class ServerState implements DbHost {
         return;
       }
     }
+    const queuedWrite = isExec && c.multi !== null && c.multi.some((q) => q.spec.flags.includes('write'));
+    const isWriteCmd = flags.includes('write') || queuedWrite;
+    if (isWriteCmd && this.minReplicasToWrite > 0 && this.replicas.size < this.minReplicasToWrite && !c.isMaster) {
+      this.#reject(c, spec, 'NOREPLICAS Not enough good replicas to write.');
+      return;
+    }
+    if (this.masterHost !== null && isWriteCmd && this.config.bool('replica-read-only') && !c.isMaster) {
+      this.#reject(c, spec, "READONLY You can't write against a read only replica.");
+      return;
+    }
     if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(spec.name)) {
       this.#reject(c, spec, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return;
+    }
+    if (this.masterHost !== null && !this.config.bool('replica-serve-stale-data')) {
+      const stale = (s: CommandSpec) => !s.flags.includes('stale');
+      if (stale(spec) || (isExec && c.multi !== null && c.multi.some((q) => stale(q.spec)))) {
+        this.#reject(c, spec, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+        return;
+      }
     }
     if (this.pauseType !== 'none' && !c.isMaster) {
       const isWrite = (s: CommandSpec) => s.flags.includes('write') || s.flags.includes('may_replicate');
@@ -608,12 +644,21 @@ export class ServerState implements DbHost {
     }
     void ctx;
     this.call(c, spec, argv);
+    if (this.#pendingProp.length !== 0) this.flushPropagation();
     if (this.#readyKeys.length !== 0) this.handleClientsBlockedOnKeys();
   }
 
   #reject(c: ClientState, spec: CommandSpec | undefined, msg: string): void {
     if (c.multi !== null) c.dirtyExec = true;
     if (spec) this.cmdStats(spec).rejected++;
+    if (spec && spec.name === 'exec' && c.multi !== null) {
+      // execCommandAbort: the whole transaction is discarded.
+      c.multi = null;
+      c.dirtyExec = false;
+      this.unwatchAll(c);
+      c.reply.error(`EXECABORT Transaction discarded because of: ${msg.replace(/[\r\n]/g, ' ')}`);
+      return;
+    }
     c.reply.error(msg.replace(/[\r\n]/g, ' '));
   }
 
@@ -630,10 +675,13 @@ export class ServerState implements DbHost {
   call(c: ClientState, spec: CommandSpec, argv: string[]): void {
     const ctx = c.ctx as Context;
     const reply = c.reply;
+    this.currentClient = c;
     ctx.cmd = spec;
     ctx.propagate = null;
+    ctx.preventPropagation = false;
     const errBefore = reply.errors;
     const monitorDbId = c.dbIndex;
+    const dirtyBefore = this.dirty;
     const t0 = performance.now();
     const r = spec.handler(ctx, argv);
     const usec = Math.round((performance.now() - t0) * 1000);
@@ -644,6 +692,11 @@ export class ServerState implements DbHost {
     st.usec += usec;
     if (reply.errors !== errBefore) st.failed++;
     if (this.latencyTracking) st.hist.record(usec);
+    if (this.replicas.size !== 0 && spec.name !== 'exec') {
+      if (ctx.propagate !== null || (!ctx.preventPropagation && this.dirty !== dirtyBefore && (spec.flags.includes('write') || spec.flags.includes('may_replicate')))) {
+        this.#pendingProp.push([monitorDbId, ctx.propagate ?? argv]);
+      }
+    }
     const flags = spec.flags;
     if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold && !flags.includes('skip_slowlog') && !c.inExec) {
       this.slowlogPush(c, argv, usec);
@@ -778,8 +831,14 @@ export class ServerState implements DbHost {
           const saveDb = c.ctx.db;
           c.ctx.db = db;
           (c.ctx as Context).cmd = b.spec;
+          const dirtyBefore = this.dirty;
+          (c.ctx as Context).propagate = null;
           const served = b.req.onReady(c.ctx);
           c.ctx.db = saveDb;
+          if (this.replicas.size !== 0 && this.dirty !== dirtyBefore) {
+            this.#pendingProp.push([db.id, (c.ctx as Context).propagate ?? b.argv]);
+            this.flushPropagation();
+          }
           if (served) {
             this.unblock(c, false);
             if (this.monitors.size) this.feedMonitors(c, db.id, b.argv);
@@ -818,6 +877,10 @@ export class ServerState implements DbHost {
     if (c.closeAfterReply && c.socket) {
       const s = c.socket;
       this.freeClientSoft(c);
+      // Like Redis's close(fd) after the reply: flush, then drop the connection entirely (a
+      // client still sending gets a reset instead of writing into a half-closed socket).
+      s.pause();
+      s.once('finish', () => s.destroy());
       s.end();
     }
   }
@@ -828,6 +891,52 @@ export class ServerState implements DbHost {
     c.socket = null;
     this.freeClient(c);
     c.socket = s;
+  }
+
+  // ---------------------------------------------------------------- propagation
+  /**
+   * Sends the commands collected during the last command to the replicas (several ones are
+   * wrapped in MULTI/EXEC, as Redis 7.0 propagatePendingCommands does), with SELECT when the
+   * db changes. The AOF will consume the same stream.
+   */
+  /** Queues a command for propagation (it goes out after the current command, in order). */
+  alsoPropagate(dbid: number, argv: string[]): void {
+    if (this.replicas.size !== 0) this.#pendingProp.push([dbid, argv]);
+  }
+
+  flushPropagation(): void {
+    const ops = this.#pendingProp;
+    this.#pendingProp = [];
+    if (this.replicas.size === 0 || ops.length === 0) return;
+    const wrap = ops.length > 1;
+    if (wrap) this.#feedReplicas(ops[0]![0], ['MULTI']);
+    for (const [db, argv] of ops) this.#feedReplicas(db, argv);
+    if (wrap) this.#feedReplicas(this.#replDb, ['EXEC']);
+  }
+
+  #feedReplicas(db: number, argv: string[]): void {
+    if (db !== this.#replDb && db >= 0) {
+      for (const r of this.replicas) { r.reply.command(['SELECT', String(db)]); this.markPending(r); }
+      this.#replDb = db;
+    }
+    for (const r of this.replicas) {
+      const before = r.reply.length;
+      r.reply.command(argv);
+      this.masterReplOffset += r.reply.length - before;
+      this.markPending(r);
+    }
+  }
+
+  /** SYNC/PSYNC: the client becomes a replica: an (empty) RDB payload, then the write stream. */
+  attachReplica(c: ClientState, psync: boolean): void {
+    if (psync) c.reply.simple(`FULLRESYNC ${this.replId} ${this.masterReplOffset}`);
+    // Minimal RDB: magic + version, EOF opcode, zero checksum (= not checked).
+    const rdb = Buffer.concat([Buffer.from('REDIS0010', 'latin1'), Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    c.reply.raw(`$${rdb.length}\r\n`);
+    c.reply.raw(rdb);
+    c.isReplica = true;
+    this.replicas.add(c);
+    this.#replDb = -1;
   }
 
   // ---------------------------------------------------------------- client pause
@@ -949,6 +1058,7 @@ export class ServerState implements DbHost {
         if (now - c.lastInteraction > timeout * 1000) { this.log(`Closing idle client`); this.freeClient(c); }
       }
     }
+    if (this.#pendingProp.length !== 0) this.flushPropagation();
     this.#trackInstantaneous();
     if (this.maxmemory > 0 && this.maxmemoryPolicy !== 'noeviction') this.performEvictions();
     this.afterEvent();

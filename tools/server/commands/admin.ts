@@ -455,20 +455,30 @@ export const commands: CommandSpec[] = [
   def('bgsave', -1, 'admin noscript', [0, 0, 0], 'server', '1.0.0', (c) => { c.server.lastSave = c.server.clock(); c.server.dirty = 0; c.reply.simple('Background saving started'); }),
   def('bgrewriteaof', 1, 'admin noscript', [0, 0, 0], 'server', '1.0.0', (c) => c.reply.simple('Background append only file rewriting started')),
   def('role', 1, 'noscript loading stale fast sentinel', [0, 0, 0], 'server', '2.8.12', (c) => {
-    c.reply.arrayHeader(3); c.reply.bulk('master'); c.reply.integer(0); c.reply.arrayHeader(0);
+    const srv = c.server;
+    if (srv.masterHost !== null) {
+      c.reply.arrayHeader(5); c.reply.bulk('slave'); c.reply.bulk(srv.masterHost); c.reply.integer(srv.masterPort); c.reply.bulk('connect'); c.reply.integer(-1);
+      return;
+    }
+    c.reply.arrayHeader(3); c.reply.bulk('master'); c.reply.integer(srv.masterReplOffset);
+    c.reply.arrayHeader(srv.replicas.size);
+    for (const r of srv.replicas) {
+      const i = r.addr.lastIndexOf(':');
+      c.reply.arrayHeader(3); c.reply.bulk(r.addr.slice(0, i)); c.reply.bulk(r.addr.slice(i + 1)); c.reply.bulk(String(srv.masterReplOffset));
+    }
+  }),
+  def('sync', 1, 'admin noscript no_multi', [0, 0, 0], 'server', '1.0.0', (c) => c.server.attachReplica(c.client, false)),
+  def('psync', -3, 'admin noscript no_multi', [0, 0, 0], 'server', '2.8.0', (c) => c.server.attachReplica(c.client, true)),
+  def('replconf', -1, 'admin noscript loading stale allow_busy', [0, 0, 0], 'server', '3.0.0', (c, argv) => {
+    if (argv.length >= 2 && argv[1]!.toLowerCase() === 'ack') return;
+    c.reply.ok();
   }),
   def('wait', 3, 'noscript', [0, 0, 0], 'generic', '3.0.0', (c, argv) => {
     if (c.parseInt(argv[1]!) === null || c.parseInt(argv[2]!) === null) return;
     c.reply.integer(0);
   }),
-  def('replicaof', 3, 'admin noscript stale no_async_loading', [0, 0, 0], 'server', '5.0.0', (c, argv) => {
-    if (argv[1]!.toLowerCase() === 'no' && argv[2]!.toLowerCase() === 'one') { c.reply.ok(); return; }
-    c.reply.error('ERR replication is not supported by this server yet');
-  }),
-  def('slaveof', 3, 'admin noscript stale no_async_loading', [0, 0, 0], 'server', '1.0.0', (c, argv) => {
-    if (argv[1]!.toLowerCase() === 'no' && argv[2]!.toLowerCase() === 'one') { c.reply.ok(); return; }
-    c.reply.error('ERR replication is not supported by this server yet');
-  }),
+  def('replicaof', 3, 'admin noscript stale no_async_loading', [0, 0, 0], 'server', '5.0.0', replicaof),
+  def('slaveof', 3, 'admin noscript stale no_async_loading', [0, 0, 0], 'server', '1.0.0', replicaof),
   def('lolwut', -1, 'readonly fast', [0, 0, 0], 'server', '5.0.0', (c) => c.reply.verbatim('txt', 'Redis ver. 7.0.15 (redkit)\n')),
   def('monitor', 1, 'admin noscript loading stale', [0, 0, 0], 'server', '1.0.0', (c) => {
     if (c.client.monitor) { c.reply.ok(); return; }
@@ -631,7 +641,7 @@ export const commands: CommandSpec[] = [
         c.reply.arrayHeader(argv.length - 2);
         for (let i = 2; i < argv.length; i++) {
           const parts = argv[i]!.toLowerCase().split('|');
-          let s = c.server.table.get(parts[0]!);
+          let s = parts.length > 2 ? undefined : c.server.table.get(parts[0]!);
           if (s && parts[1] !== undefined) s = c.server.table.sub(s, parts[1]);
           if (s) commandInfo(c, s); else c.reply.nullArray();
         }
@@ -680,11 +690,41 @@ export const commands: CommandSpec[] = [
     def('cluster|info', 2, 'stale', [0, 0, 0], 'cluster', '3.0.0', (c) => c.reply.error('ERR This instance has cluster support disabled')),
     def('cluster|nodes', 2, 'stale', [0, 0, 0], 'cluster', '3.0.0', (c) => c.reply.error('ERR This instance has cluster support disabled')),
     def('cluster|slots', 2, 'stale', [0, 0, 0], 'cluster', '3.0.0', (c) => c.reply.error('ERR This instance has cluster support disabled')),
+    def('cluster|help', 2, 'loading stale', [0, 0, 0], 'cluster', '5.0.0', (c) => help(c, ['CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'KEYSLOT <key>', '    Return the hash slot for <key>.', 'HELP', '    Print this help.'])),
     def('cluster|shards', 2, 'stale', [0, 0, 0], 'cluster', '7.0.0', (c) => c.reply.error('ERR This instance has cluster support disabled')),
   ]),
   def('readonly', 1, 'loading stale fast', [0, 0, 0], 'cluster', '3.0.0', (c) => c.reply.error('ERR This instance has cluster support disabled')),
   def('readwrite', 1, 'loading stale fast', [0, 0, 0], 'cluster', '3.0.0', (c) => c.reply.error('ERR This instance has cluster support disabled')),
 ];
+
+/**
+ * REPLICAOF: records the master and takes the replica role's rules (read-only, stale data);
+ * the replication link itself comes with the replication issue, so the link stays down.
+ */
+function replicaof(c: CommandContext, argv: string[]): void {
+  const srv = c.server;
+  if (argv[1]!.toLowerCase() === 'no' && argv[2]!.toLowerCase() === 'one') {
+    if (srv.masterHost !== null) {
+      srv.masterHost = null;
+      srv.masterPort = 0;
+      srv.log('MASTER MODE enabled (user request from client)');
+    }
+    c.reply.ok();
+    return;
+  }
+  const port = c.parseInt(argv[2]!, 'Invalid master port');
+  if (port === null) return;
+  if (c.client.multi !== null || c.inMulti) {
+    // Allowed inside MULTI in Redis; nothing special to do here.
+  }
+  if (srv.masterHost === argv[1] && srv.masterPort === port) { c.reply.simple('OK Already connected to specified master'); return; }
+  srv.masterHost = argv[1]!;
+  srv.masterPort = port;
+  // Our own replicas must resync with the new topology: drop them (replicationSetMaster).
+  for (const r of [...srv.replicas]) { srv.flushClient(r); srv.freeClient(r); }
+  srv.log(`REPLICAOF ${argv[1]}:${port} enabled (user request from client)`);
+  c.reply.ok();
+}
 
 /** CRC16 (XMODEM) hash slot with {hash tags}, as CLUSTER KEYSLOT. */
 export function keyHashSlot(key: string): number {

@@ -9,7 +9,12 @@ import { REDIS_VERSION } from '../server.js';
 /** One CLIENT LIST / CLIENT INFO line (Redis 7.0 field set and order). */
 export function clientInfoLine(server: ServerState, c: ClientState): string {
   const now = server.clock();
-  const qbuf = c.parser ? c.parser.pending : 0;
+  let qbuf = c.parser ? c.parser.pending : 0;
+  // The caller's own command is still in its query buffer while it runs (as in Redis).
+  if (c === server.currentClient && c.curArgv) {
+    qbuf += 1 + String(c.curArgv.length).length + 2;
+    for (const a of c.curArgv) qbuf += 1 + String(a.length).length + 2 + a.length + 2;
+  }
   const multi = c.multi ? c.multi.length : -1;
   const obl = c.reply.length;
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${c.flagString()} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size} multi=${multi} qbuf=${qbuf} qbuf-free=${qbuf ? 20474 - Math.min(qbuf, 20474) : 0} argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=${obl} oll=0 omem=0 tot-mem=${22426 + qbuf + obl} events=r cmd=${c.lastCmd} user=${c.user} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`;
@@ -235,7 +240,7 @@ export const commands: CommandSpec[] = [
       const m = argv[2]!.toLowerCase();
       if (m === 'on') { c.client.replyMode = 'on'; c.reply.ok(); }
       else if (m === 'off') c.client.replyMode = 'off';
-      else if (m === 'skip') c.client.replyMode = 'skip-next';
+      else if (m === 'skip') c.client.replyMode = 'skip';
       else c.syntaxError();
     }),
     def('client|no-evict', 3, 'admin noscript loading stale', [0, 0, 0], 'connection', '7.0.0', (c, argv) => {

@@ -198,13 +198,17 @@ function getall(c: CommandContext, argv: string[], keys: boolean, vals: boolean)
 
 /** Uniform random distinct indices (partial Fisher-Yates). */
 export function sampleIndices(n: number, k: number): number[] {
-  const idx = new Array<number>(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
+  // Partial Fisher-Yates over a virtual identity array: O(k) time and memory.
+  const swapped = new Map<number, number>();
+  const out: number[] = [];
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(Math.random() * (n - i));
-    const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t;
+    const vj = swapped.get(j) ?? j;
+    const vi = swapped.get(i) ?? i;
+    swapped.set(j, vi);
+    out.push(vj);
   }
-  return idx.slice(0, k);
+  return out;
 }
 
 function hrandfield(c: CommandContext, argv: string[]): void {
@@ -220,39 +224,36 @@ function hrandfield(c: CommandContext, argv: string[]): void {
     const h = getHash(c, argv[1]!, false);
     if (h === null) return;
     if (!h || l === 0) { c.reply.arrayHeader(0); return; }
-    const entries = [...h.map];
+    const fields = h.fieldList();
     const resp3Pairs = withvalues && c.reply.protocol === 3;
     const emit = (k: string, v: string): void => {
       if (resp3Pairs) c.reply.arrayHeader(2);
       c.reply.bulk(k);
       if (withvalues) c.reply.bulk(v);
     };
+    const emitField = (f: string): void => emit(f, h.get(f)!);
     if (l < 0) {
       const count = -l;
       c.reply.arrayHeader(resp3Pairs || !withvalues ? count : count * 2);
-      for (let i = 0; i < count; i++) {
-        const e = entries[Math.floor(Math.random() * entries.length)]!;
-        emit(e[0], e[1]);
-      }
+      for (let i = 0; i < count; i++) emitField(fields[Math.floor(Math.random() * fields.length)]!);
       return;
     }
-    const count = Math.min(l, entries.length);
+    const count = Math.min(l, fields.length);
     c.reply.arrayHeader(resp3Pairs || !withvalues ? count : count * 2);
-    if (count >= entries.length) {
-      for (const [k, v] of entries) emit(k, v);
+    if (count >= fields.length) {
+      for (const f of fields) emitField(f);
       return;
     }
-    const picked = sampleIndices(entries.length, count);
+    const picked = sampleIndices(fields.length, count);
     if (h.isListpack) picked.sort((a, b) => a - b);
-    for (const i of picked) emit(entries[i]![0], entries[i]![1]);
+    for (const i of picked) emitField(fields[i]!);
     return;
   }
   const h = getHash(c, argv[1]!, false);
   if (h === null) return;
   if (!h) { c.reply.nullBulk(); return; }
-  const n = Math.floor(Math.random() * h.size);
-  let i = 0;
-  for (const k of h.map.keys()) { if (i++ === n) { c.reply.bulk(k); return; } }
+  const fields = h.fieldList();
+  c.reply.bulk(fields[Math.floor(Math.random() * fields.length)]!);
 }
 
 function hscan(c: CommandContext, argv: string[]): void {

@@ -54,7 +54,7 @@ function deleteGeneric(c: CommandContext, argv: string[]): void {
 }
 
 function ttlGeneric(c: CommandContext, key: string, ms: boolean, abs: boolean): void {
-  if (c.db.lookupRead(key) === undefined) { c.reply.integer(-2); return; }
+  if (c.db.lookupRead(key, true) === undefined) { c.reply.integer(-2); return; }
   const at = c.db.getExpire(key);
   if (at === undefined) { c.reply.integer(-1); return; }
   if (abs) { c.reply.integer(ms ? at : Math.floor(at / 1000)); return; }
@@ -178,11 +178,11 @@ export const commands: CommandSpec[] = [
   def('unlink', -2, 'write fast', [1, -1, 1], 'generic', '4.0.0', deleteGeneric),
   def('exists', -2, 'readonly fast', [1, -1, 1], 'generic', '1.0.0', (c, argv) => {
     let n = 0;
-    for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]!) !== undefined) n++;
+    for (let i = 1; i < argv.length; i++) if (c.db.lookupRead(argv[i]!, true) !== undefined) n++;
     c.reply.integer(n);
   }),
   def('type', 2, 'readonly fast', [1, 1, 1], 'generic', '1.0.0', (c, argv) => {
-    const v = c.db.lookupRead(argv[1]!);
+    const v = c.db.lookupRead(argv[1]!, true);
     c.reply.simple(v === undefined ? 'none' : v.type);
   }),
   def('keys', 2, 'readonly', [0, 0, 0], 'generic', '1.0.0', (c, argv) => {

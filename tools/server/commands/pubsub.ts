@@ -5,6 +5,7 @@
 import { container, def, type CommandContext, type CommandSpec } from '../command.js';
 import type { ClientState } from '../client.js';
 import { globMatch } from '../util/glob.js';
+import { ReplyWriter } from '../reply.js';
 
 type Kind = 'channel' | 'pattern' | 'shard';
 
@@ -19,10 +20,17 @@ function count(c: CommandContext, kind: Kind): number {
 }
 
 function confirm(c: CommandContext, what: string, name: string | null, kind: Kind): void {
-  c.reply.pushHeader(3);
-  c.reply.bulk(what);
-  if (name === null) c.reply.nullBulk(); else c.reply.bulk(name);
-  c.reply.integer(count(c, kind));
+  // Pub/sub replies are "pushes": delivered even with CLIENT REPLY OFF (CLIENT_PUSHING).
+  let w = c.reply;
+  if (c.client.replyMode !== 'on') {
+    if (!c.client.pushOut) c.client.pushOut = new ReplyWriter({ protocol: c.client.resp });
+    w = c.client.pushOut;
+    w.protocol = c.client.resp;
+  }
+  w.pushHeader(3);
+  w.bulk(what);
+  if (name === null) w.nullBulk(); else w.bulk(name);
+  w.integer(count(c, kind));
 }
 
 function subscribe(c: CommandContext, names: string[], kind: Kind, what: string): void {
@@ -75,9 +83,11 @@ export const commands: CommandSpec[] = [
   def('sunsubscribe', -1, 'pubsub noscript loading stale', [1, -1, 1], 'pubsub', '7.0.0', (c, argv) => unsubscribe(c, argv.slice(1), 'shard', 'sunsubscribe')),
   def('publish', 3, 'pubsub loading stale fast may_replicate', [0, 0, 0], 'pubsub', '2.0.0', (c, argv) => {
     c.reply.integer(c.server.publish(argv[1]!, argv[2]!));
+    c.rewriteForPropagation(argv);
   }),
   def('spublish', 3, 'pubsub loading stale fast may_replicate', [1, 1, 1], 'pubsub', '7.0.0', (c, argv) => {
     c.reply.integer(c.server.publishShard(argv[1]!, argv[2]!));
+    c.rewriteForPropagation(argv);
   }),
   container('pubsub', 'pubsub', '2.8.0', [
     def('pubsub|channels', -2, 'pubsub loading stale', [0, 0, 0], 'pubsub', '2.8.0', (c, argv) => {

@@ -10,6 +10,8 @@ export class HashValue {
   readonly type = 'hash' as const;
   readonly map = new Map<string, string>();
   #listpack = true;
+  /** Field list for HRANDFIELD, rebuilt lazily after fields are added or removed. */
+  #fields: string[] | null = null;
 
   encoding(): string { return this.#listpack ? 'listpack' : 'hashtable'; }
   get isListpack(): boolean { return this.#listpack; }
@@ -54,6 +56,7 @@ export class HashValue {
   set(field: string, value: string, limits: HashLimits): boolean {
     const isNew = !this.map.has(field);
     this.map.set(field, value);
+    if (isNew) this.#fields = null;
     if (this.#listpack) {
       if (field.length > limits.maxValue || value.length > limits.maxValue || this.map.size > limits.maxEntries) {
         this.#listpack = false;
@@ -62,5 +65,18 @@ export class HashValue {
     return isNew;
   }
 
-  delete(field: string): boolean { return this.map.delete(field); }
+  delete(field: string): boolean {
+    if (!this.map.delete(field)) return false;
+    this.#fields = null;
+    return true;
+  }
+
+  /**
+   * Fields in iteration order, for random picks (HRANDFIELD). Cached until the next
+   * insert/delete, so repeated picks on an unchanged big hash are O(1).
+   */
+  fieldList(): string[] {
+    if (!this.#fields) this.#fields = [...this.map.keys()];
+    return this.#fields;
+  }
 }

@@ -5,14 +5,19 @@
  */
 
 export function globMatch(pattern: string, str: string, nocase = false): boolean {
-  return match(pattern, 0, str, 0, nocase, 0);
+  return match(pattern, 0, str, 0, nocase, 0, { skip: false });
 }
 
 function lower(c: number, nocase: boolean): number {
   return nocase && c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-function match(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number): boolean {
+/**
+ * `st.skip` is Redis 7's skipLongerMatches: once an inner `*` has scanned to the end of the
+ * string without a match, no outer `*` can succeed by consuming more, which keeps patterns like
+ * `*a*a*a*…b` linear instead of exponential.
+ */
+function match(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number, st: { skip: boolean }): boolean {
   // Guard against pathological patterns (Redis limits recursion the same way since 7.0).
   if (depth > 1000) return false;
   const plen = p.length;
@@ -22,9 +27,11 @@ function match(p: string, pi: number, s: string, si: number, nocase: boolean, de
     if (pc === 42 /* * */) {
       while (pi + 1 < plen && p.charCodeAt(pi + 1) === 42) pi++;
       if (pi + 1 === plen) return true;
-      for (let k = si; k <= slen; k++) {
-        if (match(p, pi + 1, s, k, nocase, depth + 1)) return true;
+      for (let k = si; k < slen; k++) {
+        if (match(p, pi + 1, s, k, nocase, depth + 1, st)) return true;
+        if (st.skip) return false;
       }
+      st.skip = true;
       return false;
     }
     if (si >= slen) return false;
