@@ -57,31 +57,40 @@ const RE_SLAVE = /^slave\d+/;
 
 /** Go's strconv.ParseFloat on a whole string, or undefined. */
 function parseFloatStrict(s: string): number | undefined {
-  if (s === '' || /^\s|\s$/.test(s)) return undefined;
+  if (s === '') return undefined;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  // Number() trims whitespace and accepts 0x/0b/0o; Go's ParseFloat does not.
+  if (first <= 0x20 || last <= 0x20) return undefined;
   const v = Number(s);
-  if (Number.isNaN(v)) {
-    if (/^[+-]?(nan)$/i.test(s)) return NaN;
-    return undefined;
+  if (Number.isNaN(v)) return /^[+-]?nan$/i.test(s) ? NaN : undefined;
+  if (s.length > 1 && first === 0x30) {
+    const c = s.charCodeAt(1) | 0x20;
+    if (c === 0x78 || c === 0x62 || c === 0x6f) return undefined; // 0x.., 0b.., 0o..
   }
-  if (/^0x/i.test(s)) return undefined;
   return v;
 }
 
 /** `k=v` -> value as float. */
 function extractVal(s: string): number | undefined {
-  const parts = s.split('=');
-  if (parts.length !== 2) return undefined;
-  return parseFloatStrict(parts[1]!);
+  const eq = s.indexOf('=');
+  if (eq < 0 || s.indexOf('=', eq + 1) >= 0) return undefined;
+  return parseFloatStrict(s.slice(eq + 1));
 }
 
 /** Metric names from INFO field names: anything outside [a-zA-Z0-9_] becomes `_`. */
+const NOT_NAME_CHAR = /[^a-zA-Z0-9_]/g;
+
 function sanitize(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_]/g, '_');
+  NOT_NAME_CHAR.lastIndex = 0;
+  return NOT_NAME_CHAR.test(name) ? name.replace(NOT_NAME_CHAR, '_') : name;
 }
 
+const GAUGES = new Map(Object.entries(INFO_GAUGES));
+const COUNTERS = new Map(Object.entries(INFO_COUNTERS));
+
 function includeField(field: string): boolean {
-  return field.startsWith('db') || field.startsWith('cmdstat_') || field.startsWith('cluster_') ||
-    field in INFO_GAUGES || field in INFO_COUNTERS;
+  return GAUGES.has(field) || COUNTERS.has(field) || field.startsWith('db') || field.startsWith('cmdstat_') || field.startsWith('cluster_');
 }
 
 function infoValue(v: string): number {
@@ -126,8 +135,10 @@ export function collectInfo(m: MetricSet, info: string, dbCount: number, opts: C
     const field = line.slice(0, colon);
     const value = line.slice(colon + 1);
     kv.set(field, value);
-    if (RE_MASTER_HOST.test(field)) masterHost = value;
-    if (RE_MASTER_PORT.test(field)) masterPort = value;
+    if (field.startsWith('master')) {
+      if (RE_MASTER_HOST.test(field)) masterHost = value;
+      if (RE_MASTER_PORT.test(field)) masterPort = value;
+    }
 
     switch (section) {
       case 'Replication':
@@ -212,9 +223,10 @@ export function collectInfo(m: MetricSet, info: string, dbCount: number, opts: C
 
 function infoField(m: MetricSet, field: string, value: string): void {
   const org = sanitize(field);
-  let name = INFO_GAUGES[org] ?? INFO_COUNTERS[org] ?? org;
+  const counter = COUNTERS.get(org);
+  let name = GAUGES.get(org) ?? counter ?? org;
   let v = infoValue(value);
-  const type = INFO_COUNTERS[org] !== undefined ? 'counter' : 'gauge';
+  const type = counter !== undefined ? 'counter' : 'gauge';
   if (name === 'latest_fork_usec') {
     name = 'latest_fork_seconds';
     v /= 1e6;

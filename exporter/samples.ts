@@ -79,7 +79,7 @@ export class MetricSet {
     }
     const f = this.#family(name, type, labelNames);
     if (!f || f.type !== type || f.labelNames.length !== labelValues.length) return;
-    const key = labelValues.join('\u0000');
+    const key = labelValues.length === 0 ? '' : labelValues.length === 1 ? labelValues[0]! : labelValues.join('\u0000');
     if (f.seen.has(key)) return;
     f.seen.add(key);
     f.samples.push({ labels: labelValues, value: value * scale });
@@ -105,13 +105,15 @@ export class MetricSet {
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 64) is what redis_exporter prints; any float Prometheus parses is fine. */
 export function formatValue(v: number): string {
+  if (Number.isFinite(v)) return String(v);
   if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
+  return v > 0 ? '+Inf' : '-Inf';
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function escapeLabel(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -120,10 +122,10 @@ function escapeHelp(v: string): string {
 }
 
 function labelBlock(names: readonly string[], values: readonly string[], extra?: string): string {
-  const parts: string[] = [];
-  for (let i = 0; i < names.length; i++) parts.push(`${names[i]}="${escapeLabel(values[i] ?? '')}"`);
-  if (extra) parts.push(extra);
-  return parts.length > 0 ? `{${parts.join(',')}}` : '';
+  if (names.length === 0) return extra ? `{${extra}}` : '';
+  let out = '{';
+  for (let i = 0; i < names.length; i++) out += `${i > 0 ? ',' : ''}${names[i]}="${escapeLabel(values[i] ?? '')}"`;
+  return extra ? `${out},${extra}}` : `${out}}`;
 }
 
 function compareLabels(a: readonly string[], b: readonly string[]): number {
@@ -134,6 +136,9 @@ function compareLabels(a: readonly string[], b: readonly string[]): number {
   }
   return 0;
 }
+
+/** "# HELP …\n# TYPE …\n" per family: the same few hundred strings on every scrape. */
+const HEADERS = new Map<string, string>();
 
 /** Renders families (namespace prepended) in the text format, sorted like the Go client. */
 export function renderText(families: Iterable<Family>, namespace: string): string {
@@ -147,7 +152,13 @@ export function renderText(families: Iterable<Family>, namespace: string): strin
     const order = f.labelNames.map((_, i) => i).sort((a, b) => (f.labelNames[a]! < f.labelNames[b]! ? -1 : 1));
     const names = order.map((i) => f.labelNames[i]!);
     const pick = (vals: readonly string[]): string[] => order.map((i) => vals[i] ?? '');
-    out.push(`# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${f.type}\n`);
+    const headerKey = `${name}\u0000${f.type}\u0000${f.help}`;
+    let header = HEADERS.get(headerKey);
+    if (header === undefined) {
+      header = `# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${f.type}\n`;
+      if (HEADERS.size < 10_000) HEADERS.set(headerKey, header);
+    }
+    out.push(header);
     if (f.type === 'summary') {
       const sums = f.summaries.map((s) => ({ ...s, labels: pick(s.labels) })).sort((a, b) => compareLabels(a.labels, b.labels));
       for (const s of sums) {
@@ -158,6 +169,12 @@ export function renderText(families: Iterable<Family>, namespace: string): strin
         const lb = labelBlock(names, s.labels);
         out.push(`${name}_sum${lb} ${formatValue(s.sum)}\n${name}_count${lb} ${formatValue(s.count)}\n`);
       }
+    } else if (names.length === 0) {
+      for (const s of f.samples) out.push(`${name} ${formatValue(s.value)}\n`);
+    } else if (names.length === 1) {
+      const samples = f.samples.length > 1 ? [...f.samples].sort((a, b) => (a.labels[0]! < b.labels[0]! ? -1 : a.labels[0]! > b.labels[0]! ? 1 : 0)) : f.samples;
+      const open = `${name}{${names[0]}="`;
+      for (const s of samples) out.push(`${open}${escapeLabel(s.labels[0] ?? '')}"} ${formatValue(s.value)}\n`);
     } else {
       const samples = f.samples.map((s) => ({ labels: pick(s.labels), value: s.value }));
       if (samples.length > 1) samples.sort((a, b) => compareLabels(a.labels, b.labels));

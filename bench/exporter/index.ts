@@ -7,10 +7,11 @@
  *   npm run build && node dist/bench/exporter/index.js [--scrapes N]
  *
  * Both exporters run as separate processes with default flags; scrapes are sequential HTTP
- * GETs of /metrics, in alternating rounds so machine noise hits both alike.
+ * GETs of /metrics, interleaved so machine noise hits both alike. Exporter CPU per scrape
+ * comes from /proc/<pid>/stat (utime + stime).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,17 @@ async function waitForPort(port: number, ms = 10_000): Promise<void> {
   }
 }
 
+/** utime + stime of a process, in ms (Linux /proc; clock ticks are 100 Hz there). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function stop(p: ChildProcess | undefined): void {
   if (p && p.exitCode === null) p.kill('SIGTERM');
 }
@@ -59,6 +71,7 @@ interface Result {
   targetCallsPerScrape: number;
   connectionsPerScrape: number;
   perCommand: string;
+  cpuMsPerScrape: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -80,7 +93,17 @@ async function main(): Promise<void> {
   const procs: ChildProcess[] = [redis];
   try {
     await waitForPort(rport);
-    const admin = new RedisConnection({ host: '127.0.0.1', port: rport, timeoutMs: 10_000 });
+    const admin = new RedisConnection({ host: '127.0.0.1', port: rport, timeoutMs: 10_000, minBackoffMs: 50, maxBackoffMs: 200 });
+    // A loaded machine may accept on the port before redis-server answers: retry PING.
+    for (let i = 0; ; i++) {
+      try {
+        await admin.pipeline([['PING']]);
+        break;
+      } catch (err) {
+        if (i > 50) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     // A dataset and command mix like a small production instance: 3 DBs, 20 command types.
     for (let db = 0; db < 3; db++) {
       const cmds: (string | number)[][] = [['SELECT', db]];
@@ -100,7 +123,8 @@ async function main(): Promise<void> {
     const reBin = which('prometheus-redis-exporter') ?? which('redis_exporter');
     let reVersion = '';
     if (reBin) {
-      reVersion = (spawnSync(reBin, ['--version'], { encoding: 'utf8' }).stderr.match(/Exporter ([^\s]+)/) ?? [])[1] ?? '?';
+      const v = spawnSync(reBin, ['--version'], { encoding: 'utf8' });
+      reVersion = (`${v.stdout}${v.stderr}`.match(/Exporter ([^\s"]+)/) ?? [])[1] ?? '?';
       exporters.push({
         name: `redis_exporter ${reVersion}`,
         start: (port) => spawn(reBin, ['-redis.addr', `redis://127.0.0.1:${rport}`, '-web.listen-address', `127.0.0.1:${port}`], { stdio: 'ignore' }),
@@ -109,13 +133,13 @@ async function main(): Promise<void> {
       console.log('redis_exporter not installed (apt-get install prometheus-redis-exporter): measuring redkit only');
     }
 
-    const running: { name: string; url: string }[] = [];
+    const running: { name: string; url: string; pid: number | undefined }[] = [];
     for (const e of exporters) {
       const port = await freePort();
       const p = e.start(port);
       procs.push(p);
       await waitForPort(port);
-      running.push({ name: e.name, url: `http://127.0.0.1:${port}/metrics` });
+      running.push({ name: e.name, url: `http://127.0.0.1:${port}/metrics`, pid: p.pid });
     }
     const scrape = async (url: string): Promise<[number, number]> => {
       const t0 = performance.now();
@@ -125,17 +149,17 @@ async function main(): Promise<void> {
     // Warm-up (JIT, connection setup).
     for (const r of running) for (let i = 0; i < 30; i++) await scrape(r.url);
 
-    const results: Result[] = running.map((r) => ({ name: r.name, latencies: [], bytes: 0, targetUsecPerScrape: 0, targetCallsPerScrape: 0, connectionsPerScrape: 0, perCommand: '' }));
-    const ROUNDS = 6;
-    for (let round = 0; round < ROUNDS; round++) {
+    const results: Result[] = running.map((r) => ({ name: r.name, latencies: [], bytes: 0, targetUsecPerScrape: 0, targetCallsPerScrape: 0, connectionsPerScrape: 0, perCommand: '', cpuMsPerScrape: 0 }));
+    const cpuStart = running.map((r) => cpuMs(r.pid));
+    // Interleaved A, B, A, B …: load from the rest of the machine hits both alike.
+    for (let i = 0; i < N; i++) {
       for (let k = 0; k < running.length; k++) {
-        for (let i = 0; i < N / ROUNDS; i++) {
-          const [ms, bytes] = await scrape(running[k]!.url);
-          results[k]!.latencies.push(ms);
-          results[k]!.bytes = bytes;
-        }
+        const [ms, bytes] = await scrape(running[k]!.url);
+        results[k]!.latencies.push(ms);
+        results[k]!.bytes = bytes;
       }
     }
+    running.forEach((r, k) => { results[k]!.cpuMsPerScrape = (cpuMs(r.pid) - cpuStart[k]!) / N; });
     // Target-side cost: reset stats, scrape M times, read commandstats (INFO's own call is
     // recorded after it runs, so it is not in its own reply; CONFIG RESETSTAT is excluded).
     const M = 100;
@@ -159,12 +183,12 @@ async function main(): Promise<void> {
     }
     admin.close();
 
-    console.log(`exporter bench: ${N} scrapes each (sequential, ${ROUNDS} alternating rounds), target redis-server ${spawnSync(redisServer, ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}, node ${process.version}`);
-    console.log('| exporter | median ms | p99 ms | bytes/scrape | target µs/scrape (commandstats) | commands/scrape | new connections/scrape |');
-    console.log('|---|---|---|---|---|---|---|');
+    console.log(`exporter bench: ${N} scrapes each (sequential, interleaved), target redis-server ${spawnSync(redisServer, ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}, node ${process.version}`);
+    console.log('| exporter | median ms | p99 ms | exporter CPU ms/scrape | bytes/scrape | target µs/scrape (commandstats) | commands/scrape | new connections/scrape |');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const r of results) {
       const s = [...r.latencies].sort((a, b) => a - b);
-      console.log(`| ${r.name} | ${quantile(s, 0.5).toFixed(2)} | ${quantile(s, 0.99).toFixed(2)} | ${r.bytes} | ${r.targetUsecPerScrape.toFixed(1)} | ${r.targetCallsPerScrape.toFixed(1)} | ${r.connectionsPerScrape.toFixed(2)} |`);
+      console.log(`| ${r.name} | ${quantile(s, 0.5).toFixed(2)} | ${quantile(s, 0.99).toFixed(2)} | ${r.cpuMsPerScrape.toFixed(2)} | ${r.bytes} | ${r.targetUsecPerScrape.toFixed(1)} | ${r.targetCallsPerScrape.toFixed(1)} | ${r.connectionsPerScrape.toFixed(2)} |`);
     }
     for (const r of results) console.log(`  ${r.name} target µs per scrape by command: ${r.perCommand}`);
   } finally {

@@ -23,7 +23,8 @@ describe.skipIf(!serverBuilt)('redkit start', () => {
     let stderr = '';
     proc.stderr!.on('data', (d) => { stderr += d; });
     try {
-      await waitForPort(webPort, 15_000).catch((err: unknown) => {
+      const died = new Promise<never>((_, reject) => proc.once('exit', (c) => reject(new Error(`redkit start exited with ${c}: ${stderr}`))));
+      await Promise.race([died, waitForPort(webPort, 15_000)]).catch((err: unknown) => {
         throw new Error(`redkit start did not serve: ${stderr}`, { cause: err });
       });
       await waitForPort(port, 5_000);
