@@ -8,6 +8,7 @@
  */
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { RedisValue } from '../db.js';
+import type { ServerState } from '../server.js';
 import { encodeDumpPayload, type RdbValue } from '../../rdb/writer.js';
 import { RdbParser, STEP_DONE, STEP_MORE } from '../../rdb/reader.js';
 import { crc64 } from '../../rdb/crc64.js';
@@ -43,6 +44,7 @@ function rdbId(id: StreamId): { ms: bigint; seq: bigint } {
 // ---------------------------------------------------------------------------------------------
 // Server value -> RdbValue
 
+/** The codec's in-memory value for a server value (DUMP; also usable by RDB saving). */
 export function toRdbValue(v: RedisValue): RdbValue | null {
   switch (v.type) {
     case 'string':
@@ -100,6 +102,15 @@ function streamToRdb(st: Stream): RdbValue {
 
 // ---------------------------------------------------------------------------------------------
 // RdbValue -> server value
+
+/**
+ * Builds a server value from a decoded RDB value (RESTORE; also usable by RDB loading), with
+ * encodings chosen from the server's config thresholds. Null for empty collections or an
+ * inconsistent stream.
+ */
+export function valueFromRdb(server: ServerState, v: RdbValue): RedisValue | null {
+  return fromRdbValue({ server } as unknown as CommandContext, v);
+}
 
 function fromRdbValue(c: CommandContext, v: RdbValue): RedisValue | null {
   switch (v.type) {
