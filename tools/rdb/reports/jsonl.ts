@@ -61,7 +61,7 @@ function jsonScore(x: number): string {
   if (Number.isNaN(x)) return '"nan"';
   if (x === Infinity) return '"inf"';
   if (x === -Infinity) return '"-inf"';
-  return String(x);
+  return Object.is(x, -0) ? '-0' : String(x);
 }
 
 export class JsonlReport implements RdbReport {
