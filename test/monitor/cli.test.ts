@@ -30,6 +30,8 @@ describe.skipIf(!existsSync(CORPUS))('redkit monitor (files)', () => {
       const r = redkit(['monitor', '--faina', `${CORPUS}/${name}.txt`]);
       expect(r.status).toBe(0);
       expect(normaliseTies(r.stdout.toString('latin1'))).toBe(normaliseTies(readFileSync(`${CORPUS}/${name}.faina.txt`, 'latin1')));
+      const exact = redkit(['monitor', '--faina', '--tie-order', 'python2', `${CORPUS}/${name}.txt`]);
+      expect(exact.stdout.toString('latin1')).toBe(readFileSync(`${CORPUS}/${name}.faina.txt`, 'latin1'));
     }
   });
 

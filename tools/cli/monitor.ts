@@ -22,6 +22,7 @@ interface MonitorCliOptions {
   duration?: string;
   lines?: string;
   top: string;
+  tieOrder: string;
 }
 
 interface Sink {
@@ -41,6 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--duration <time>', 'live capture: stop after this long (30s, 500ms, 2m)')
     .option('--lines <n>', 'live capture: stop after N lines')
     .option('--top <n>', 'rows per top list (default report)', '8')
+    .option('--tie-order <order>', "with --faina: print equal rows by 'name' (default) or in redis-faina's own 'python2' dict order (identical output)", 'name')
     .action(async (source: string, opts: MonitorCliOptions) => {
       if (opts.faina && opts.json) throw new RedkitError('REDKIT_E_USAGE', '--faina and --json cannot be combined');
       const top = Number(opts.top);
@@ -54,7 +56,8 @@ export function register(program: Command, ctx: CliContext): void {
           version = Number(opts.redisVersion);
           if (!Number.isFinite(version)) throw new RedkitError('REDKIT_E_USAGE', `--redis-version must be a number with --faina (like redis-faina), not ${JSON.stringify(opts.redisVersion)}`);
         }
-        const f = new FainaAnalyzer({ prefixDelimiter: opts.prefixDelimiter, redisVersion: version });
+        if (opts.tieOrder !== 'name' && opts.tieOrder !== 'python2') throw new RedkitError('REDKIT_E_USAGE', `--tie-order must be name or python2, not ${JSON.stringify(opts.tieOrder)}`);
+        const f = new FainaAnalyzer({ prefixDelimiter: opts.prefixDelimiter, redisVersion: version, tieOrder: opts.tieOrder });
         faina = f;
         sink = { push: (c) => f.push(c), pushLine: (l) => f.push(Buffer.concat([l, Buffer.from('\n')])) };
       } else {

@@ -22,6 +22,7 @@
 import { LineSplitter } from './lines.js';
 import { py2Str, pyFixed } from './pyfmt.js';
 import { TopK } from './stats.js';
+import { py2DictOrder } from './py2dict.js';
 
 export interface FainaOptions {
   /** `--prefix-delimiter` (default `:`). */
@@ -30,6 +31,12 @@ export interface FainaOptions {
   redisVersion?: number;
   /** Distinct keys/prefixes/commands kept exactly before top-k pruning starts. */
   capacity?: number;
+  /**
+   * Order of rows with equal values. Which equal rows make a top-8 cut is always redis-faina's
+   * own choice (Python 2.7 dict order, emulated); 'name' (default) then prints equal rows by
+   * name, 'python2' in redis-faina's order, which makes the output identical to it.
+   */
+  tieOrder?: 'name' | 'python2';
 }
 
 // Python 2 `\s` for str patterns is [ \t\n\r\f\v]; `.` is anything but \n.
@@ -40,7 +47,10 @@ const LINE_RE_26 = new RegExp(`^([\\d.]+)${WS}\\[(\\d+)${WS}\\d+\\.\\d+\\.\\d+\\
 /** redis-faina's line_re_24: `<ts> (db <n>) "cmd" ...` */
 const LINE_RE_24 = new RegExp(`^([\\d.]+)${WS}(\\(db${WS}(\\d+)\\)${WS})?${KEY_AND_ARGS}`);
 
+/** redis-faina's match.groupdict(): every value a str or None (undefined here). */
 interface Entry {
+  timestamp: string;
+  db: string | undefined;
   command: string;
   key: string | undefined;
   args: string | undefined;
@@ -48,6 +58,7 @@ interface Entry {
 
 interface Slow {
   duration: number;
+  entry: Entry;
   text: string;
 }
 
@@ -63,6 +74,7 @@ export class FainaAnalyzer {
   readonly #delim: string;
   readonly #version: number;
   readonly #re: RegExp;
+  readonly #tieOrder: 'name' | 'python2';
   #lineCount = 0;
   #skipped = 0;
   readonly #commands: TopK;
@@ -86,6 +98,7 @@ export class FainaAnalyzer {
     this.#delim = Buffer.from(opts.prefixDelimiter ?? ':', 'utf8').toString('latin1');
     this.#version = opts.redisVersion ?? 2.6;
     this.#re = this.#version < 2.5 ? LINE_RE_24 : LINE_RE_26;
+    this.#tieOrder = opts.tieOrder ?? 'name';
     const cap = opts.capacity ?? 1 << 17;
     this.#commands = new TopK(cap);
     this.#keys = new TopK(cap);
@@ -107,7 +120,7 @@ export class FainaAnalyzer {
       return;
     }
     const v24 = this.#version < 2.5;
-    const entry: Entry = { command: m[v24 ? 4 : 3]!, key: m[v24 ? 5 : 4], args: m[v24 ? 6 : 5] };
+    const entry: Entry = { timestamp: m[1]!, db: m[v24 ? 3 : 2], command: m[v24 ? 4 : 3]!, key: m[v24 ? 5 : 4], args: m[v24 ? 6 : 5] };
     const ts = Number(m[1]) * 1000 * 1000;
     if (Number.isNaN(ts)) {
       // Python's float() would raise here and redis-faina would die; we skip the line.
@@ -140,12 +153,12 @@ export class FainaAnalyzer {
     this.#lastTs = ts;
   }
 
+  /** Keeps the SLOWEST_N largest (duration, entry) tuples in Python 2's tuple order. */
   #considerSlow(duration: number, entry: Entry): void {
     const list = this.#slowest;
     if (list.length === SLOWEST_N && duration < list[SLOWEST_N - 1]!.duration) return;
-    const text = reformatEntry(entry);
-    list.push({ duration, text });
-    list.sort(compareSlow);
+    list.push({ duration, entry, text: reformatEntry(entry) });
+    list.sort(comparePy2Slow);
     if (list.length > SLOWEST_N) list.pop();
   }
 
@@ -169,7 +182,8 @@ export class FainaAnalyzer {
     pp(this.#topN(this.#commands), 'Top Commands', true);
     pp(this.#timeStats(), 'Command Time (microsecs)');
     pp(this.#heaviest(), 'Heaviest Commands (microsecs)');
-    pp(this.#slowest.map((s) => [py2Str(s.duration), s.text]), 'Slowest Calls');
+    const slowest = this.#tieOrder === 'name' ? [...this.#slowest].sort(compareSlowByName) : this.#slowest;
+    pp(slowest.map((s) => [py2Str(s.duration), s.text]), 'Slowest Calls');
     if (this.#keys.approximate || this.#prefixes.approximate || this.#commands.approximate) {
       out.push(`(more than ${this.#keys.capacity} distinct names: top counts are lower bounds, off by at most ${Math.max(this.#keys.maxError, this.#prefixes.maxError, this.#commands.maxError)})\n`);
     }
@@ -191,7 +205,19 @@ export class FainaAnalyzer {
   }
 
   #topN(t: TopK): Array<[string, number]> {
-    return t.top(TOP_N).map((e) => [e.name, e.count]);
+    return this.#pick(new Map(t.entries()), (a, b) => b - a).map(([k, v]) => [k, v]);
+  }
+
+  /**
+   * redis-faina's `sorted(d.iteritems(), key=value, reverse=True)[:8]`: a stable sort of the
+   * dict's items, so equal values keep Python 2.7 dict order (emulated from insertion order);
+   * then, with tieOrder 'name', equal values are printed by name.
+   */
+  #pick<V extends number>(items: Map<string, V>, cmp: (a: V, b: V) => number): Array<[string, V]> {
+    const order = py2DictOrder(items.keys());
+    const chosen = order.map((k): [string, V] => [k, items.get(k)!]).sort((a, b) => cmp(a[1], b[1])).slice(0, TOP_N);
+    if (this.#tieOrder === 'name') chosen.sort((a, b) => cmp(a[1], b[1]) || byName(a[0], b[0]));
+    return chosen;
   }
 
   #timeStats(): Array<[string, string]> {
@@ -215,10 +241,7 @@ export class FainaAnalyzer {
   }
 
   #heaviest(): Array<[string, string]> {
-    return [...this.#heavy]
-      .sort((a, b) => b[1] - a[1] || byName(a[0], b[0]))
-      .slice(0, TOP_N)
-      .map(([name, total]) => [name, py2Str(total)]);
+    return this.#pick(this.#heavy, (a, b) => b - a).map(([name, total]) => [name, py2Str(total)]);
   }
 
   /** redis-faina's _pretty_print, including Python 2 `print a, b, '\t', c` spacing. */
@@ -251,7 +274,28 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareSlow(a: Slow, b: Slow): number {
+/** Python 2 ordering of None/str values: None is smaller than any str. */
+function cmpPy(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return byName(a, b);
+}
+
+/**
+ * Python 2.7 dict comparison of two groupdicts with the same keys: the values of the smallest
+ * key (in key order: args, command, db, key, timestamp) where they differ decide.
+ */
+function comparePy2Entry(a: Entry, b: Entry): number {
+  return cmpPy(a.args, b.args) || cmpPy(a.command, b.command) || cmpPy(a.db, b.db) || cmpPy(a.key, b.key) || cmpPy(a.timestamp, b.timestamp);
+}
+
+/** Descending in Python's `sorted(times)` order: what `reversed(sorted(times)[-8:])` prints. */
+function comparePy2Slow(a: Slow, b: Slow): number {
+  return b.duration - a.duration || comparePy2Entry(b.entry, a.entry);
+}
+
+function compareSlowByName(a: Slow, b: Slow): number {
   return b.duration - a.duration || byName(a.text, b.text);
 }
 

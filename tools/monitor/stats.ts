@@ -65,6 +65,11 @@ export class TopK {
     return this.#map.size;
   }
 
+  /** Every tracked name with its count, in first-insertion order. */
+  *entries(): IterableIterator<[string, number]> {
+    for (const [name, h] of this.#map) yield [name, h.c];
+  }
+
   /** The n largest, count descending then name ascending (byte order for latin1 strings). */
   top(n: number): TopEntry[] {
     const all: TopEntry[] = [];
