@@ -63,3 +63,20 @@ describe('ByteCounter', () => {
     expect(new Map(c.entries()).get('bb')).toBe(1);
   });
 });
+
+describe('Python 2.7 dict emulation', () => {
+  it('hashes like the reference BigInt form', async () => {
+    const { py2StrHash, py2StrHashBig } = await import('./py2dict.js');
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      let s = '';
+      const len = i % 40;
+      for (let j = 0; j < len; j++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        s += String.fromCharCode(seed >>> 24);
+      }
+      expect(py2StrHash(s)).toBe(py2StrHashBig(s));
+    }
+    expect(py2StrHash('mylist')).toBe(3786183244841165924n);
+  });
+});
