@@ -65,12 +65,14 @@ export class ClientState {
   lastCmd = 'NULL';
   /** argv of the command being executed (CLIENT LIST qbuf of the caller). */
   curArgv: string[] | null = null;
+  /** Argument indexes hidden from SLOWLOG/MONITOR for the current command (passwords). */
+  redacted: Set<number> | null = null;
   lastCmdFull = 'NULL';
   totNetIn = 0;
   totNetOut = 0;
   totCmds = 0;
   /** Client tracking (CLIENT TRACKING). */
-  tracking: { redirect: number; bcast: boolean; optin: boolean; optout: boolean; noloop: boolean; prefixes: string[]; caching: boolean | null } | null = null;
+  tracking: { redirect: number; bcast: boolean; optin: boolean; optout: boolean; noloop: boolean; prefixes: string[]; caching: boolean | null; broken: boolean } | null = null;
   /** Extra flags shown by CLIENT LIST (e.g. 'P' for pubsub is derived). */
   isMaster = false;
   /** Attached with SYNC/PSYNC (receives the write stream). */

@@ -85,6 +85,8 @@ export interface CommandContext {
    * rewriteForPropagation is also used.
    */
   alsoPropagate(argv: string[], db?: Db): void;
+  /** Hides argv[i] from SLOWLOG and MONITOR (passwords): redactClientCommandArgument. */
+  redactArg(i: number): void;
   /** Adds to the server's dirty counter (changes since last save); signalModified adds 1. */
   addDirty(n: number): void;
   wrongType(): void;

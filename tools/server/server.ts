@@ -22,6 +22,7 @@ import { globMatch } from './util/glob.js';
 import { Acl } from './acl.js';
 import { LatencyHistogram } from './util/histogram.js';
 import { ALL_COMMANDS } from './commands/index.js';
+import { Tracking } from './tracking.js';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -115,6 +116,7 @@ class Context implements CommandContext {
   rewriteForPropagation(argv: string[]): void { this.propagate = argv; }
   alsoPropagate(argv: string[], db?: Db): void { this.server.alsoPropagate((db ?? this.db).id, argv); this.preventPropagation = true; }
   addDirty(n: number): void { this.server.dirty += n; }
+  redactArg(i: number): void { (this.client.redacted ??= new Set()).add(i); }
   wrongType(): void { this.reply.error(ERR_WRONGTYPE); }
   syntaxError(): void { this.reply.error(ERR_SYNTAX); }
   parseInt(s: string, what?: string): number | null {
@@ -230,6 +232,9 @@ export class ServerState implements DbHost {
   masterReplOffset = 0;
   /** The client whose command is executing. */
   currentClient: ClientState | null = null;
+  /** Depth of running command handlers (EXEC nests). */
+  inCommand = 0;
+  readonly tracking = new Tracking(this);
   #replDb = -1;
   #pendingProp: [number, string[]][] = [];
   /** DEBUG QUICKLIST-PACKED-THRESHOLD (bytes): list items at least this big are stored plain. */
@@ -359,6 +364,7 @@ export class ServerState implements DbHost {
   signalModified(db: Db, key: string): void {
     this.dirty++;
     if (db.watched.size !== 0) this.touchWatchedKey(db, key);
+    if (this.tracking.clients !== 0) this.tracking.invalidateKey(key, this.currentClient);
     if (this.onKeyModified) this.onKeyModified(db, key);
   }
 
@@ -473,8 +479,9 @@ export class ServerState implements DbHost {
     c.closed = true;
     this.unwatchAll(c);
     this.unsubscribeAll(c, false);
+    this.tracking.disable(c);
     if (c.blocked) this.unblock(c, true);
-    if (c.postponed) { c.postponed = null; this.#postponed = this.#postponed.filter((x) => x !== c); }
+    if (c.postponed) { c.postponed = null; this.stats.blocked_clients--; this.#postponed = this.#postponed.filter((x) => x !== c); }
     this.monitors.delete(c);
     this.replicas.delete(c);
     this.clients.delete(c.id);
@@ -550,7 +557,7 @@ export class ServerState implements DbHost {
       const before = c.replyMode;
       this.flushClient(c);
       this.processCommand(c, argv);
-      if (!(before === 'off' && (c.replyMode as string) === 'on')) c.reply.take();
+      if (!((c.replyMode as string) === 'on' && c.lastCmd === 'client|reply')) c.reply.take();
       if (c.pushOut !== null && c.pushOut.length !== 0) c.reply.raw(c.pushOut.take());
       if (before === 'skip' && c.replyMode === 'skip') c.replyMode = 'on';
     }
@@ -634,6 +641,7 @@ export class ServerState implements DbHost {
       if (this.pauseType === 'all' || isWrite(spec) || (isExec && c.multi !== null && c.multi.some((q) => isWrite(q.spec)))) {
         c.postponed = argv;
         this.#postponed.push(c);
+        this.stats.blocked_clients++;
         return;
       }
     }
@@ -643,8 +651,11 @@ export class ServerState implements DbHost {
       return;
     }
     void ctx;
+    if (this.tracking.clients !== 0) this.tracking.limitUsedSlots(this.config.num('tracking-table-max-keys'));
     this.call(c, spec, argv);
     if (this.#pendingProp.length !== 0) this.flushPropagation();
+    if (this.tracking.clients !== 0) this.tracking.flushSelf();
+    this.currentClient = null;
     if (this.#readyKeys.length !== 0) this.handleClientsBlockedOnKeys();
   }
 
@@ -679,26 +690,42 @@ export class ServerState implements DbHost {
     ctx.cmd = spec;
     ctx.propagate = null;
     ctx.preventPropagation = false;
+    c.redacted = null;
     const errBefore = reply.errors;
     const monitorDbId = c.dbIndex;
     const dirtyBefore = this.dirty;
     const t0 = performance.now();
-    const r = spec.handler(ctx, argv);
+    this.inCommand++;
+    let r;
+    try {
+      r = spec.handler(ctx, argv);
+    } finally {
+      this.inCommand--;
+    }
+    const blocking = r !== undefined && r !== reply && (r as BlockRequest).block !== undefined && !c.inExec && !c.closed;
     const usec = Math.round((performance.now() - t0) * 1000);
+    const tr = c.tracking;
+    if (tr !== null) {
+      if (spec.flags.includes('readonly') && !tr.bcast) this.tracking.rememberKeys(c, this.keysOf(spec, argv));
+      if (spec.name !== 'client|caching') tr.caching = null;
+    }
     this.stats.total_commands_processed++;
     c.totCmds++;
     const st = this.cmdStats(spec);
-    st.calls++;
-    st.usec += usec;
-    if (reply.errors !== errBefore) st.failed++;
-    if (this.latencyTracking) st.hist.record(usec);
+    if (!blocking) {
+      // A command that blocks is accounted when it is unblocked (updateStatsOnUnblock).
+      st.calls++;
+      st.usec += usec;
+      if (reply.errors !== errBefore) st.failed++;
+      if (this.latencyTracking) st.hist.record(usec);
+    }
     if (this.replicas.size !== 0 && spec.name !== 'exec') {
       if (ctx.propagate !== null || (!ctx.preventPropagation && this.dirty !== dirtyBefore && (spec.flags.includes('write') || spec.flags.includes('may_replicate')))) {
         this.#pendingProp.push([monitorDbId, ctx.propagate ?? argv]);
       }
     }
     const flags = spec.flags;
-    if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold && !flags.includes('skip_slowlog') && !c.inExec) {
+    if (!blocking && this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold && !flags.includes('skip_slowlog') && !c.inExec) {
       this.slowlogPush(c, argv, usec);
     }
     if (this.latencyThreshold > 0 && usec / 1000 >= this.latencyThreshold) {
@@ -720,7 +747,8 @@ export class ServerState implements DbHost {
     const sec = Math.floor(t / 1000);
     const micro = Math.floor(us % 1000000);
     let line = `+${sec}.${String(micro).padStart(6, '0')} [${dbid} ${c.socket ? c.addr : 'lua'}]`;
-    for (const a of argv) line += ' ' + reprString(a);
+    const red = c.redacted;
+    for (let i = 0; i < argv.length; i++) line += ' ' + (red !== null && red.has(i) ? '"(redacted)"' : reprString(argv[i]!));
     for (const m of this.monitors) {
       if (m === c) continue;
       m.reply.simple(line.slice(1));
@@ -731,9 +759,10 @@ export class ServerState implements DbHost {
   slowlogPush(c: ClientState, argv: string[], usec: number): void {
     const args: string[] = [];
     const n = Math.min(argv.length, 32);
+    const red = c.redacted;
     for (let i = 0; i < n; i++) {
       if (n === 32 && i === 31 && argv.length > 32) { args.push(`... (${argv.length - 31} more arguments)`); break; }
-      const a = argv[i]!;
+      const a = red !== null && red.has(i) ? '(redacted)' : argv[i]!;
       args.push(a.length > 128 ? `${a.slice(0, 128)}... (${a.length - 128} more bytes)` : a);
     }
     this.slowlog.unshift({ id: this.slowlogNextId++, time: Math.floor(this.cmdTime / 1000), usec, argv: args, addr: c.socket ? c.addr : '', name: c.name });
@@ -778,9 +807,20 @@ export class ServerState implements DbHost {
     if (!b) return;
     this.cmdTime = this.clock();
     this.unblock(c, false);
+    const t0 = performance.now();
     b.req.onTimeout(c.ctx);
+    this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0);
     this.#resume.push(c);
     this.afterEvent();
+  }
+
+  #statsOnUnblock(c: ClientState, spec: CommandSpec, argv: string[], ms: number): void {
+    const usec = Math.round(ms * 1000);
+    const st = this.cmdStats(spec);
+    st.calls++;
+    st.usec += usec;
+    if (this.latencyTracking) st.hist.record(usec);
+    if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold) this.slowlogPush(c, argv, usec);
   }
 
   /** Removes the client from the blocking tables (cancelled = not served). */
@@ -833,7 +873,9 @@ export class ServerState implements DbHost {
           (c.ctx as Context).cmd = b.spec;
           const dirtyBefore = this.dirty;
           (c.ctx as Context).propagate = null;
+          const t0 = performance.now();
           const served = b.req.onReady(c.ctx);
+          if (served) this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0);
           c.ctx.db = saveDb;
           if (this.replicas.size !== 0 && this.dirty !== dirtyBefore) {
             this.#pendingProp.push([db.id, (c.ctx as Context).propagate ?? b.argv]);
@@ -852,6 +894,7 @@ export class ServerState implements DbHost {
 
   /** End of an event: resume unblocked clients, then one socket write per client with output. */
   afterEvent(): void {
+    if (this.tracking.clients !== 0) { this.tracking.flushSelf(); this.tracking.flushBroadcast(); }
     if (this.#readyKeys.length !== 0) this.handleClientsBlockedOnKeys();
     let guard = 0;
     while (this.#resume.length !== 0 && guard++ < 1000) {
@@ -959,6 +1002,7 @@ export class ServerState implements DbHost {
     for (const c of list) {
       const argv = c.postponed;
       c.postponed = null;
+      this.stats.blocked_clients--;
       if (c.closed || !argv) continue;
       this.processCommand(c, argv);
       this.markPending(c);

@@ -23,6 +23,10 @@ function configSet(c: CommandContext, argv: string[]): void {
   const seen = new Set<string>();
   const pending: { name: string; value: string; num: number; old: string }[] = [];
   for (let i = 2; i < argv.length; i += 2) {
+    const n = cfg.canonicalName(argv[i]!);
+    if (n === 'requirepass' || n === 'masterauth' || n === 'tls-key-file-pass' || n === 'tls-client-key-file-pass') c.redactArg(i + 1);
+  }
+  for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i]!;
     const canon = cfg.canonicalName(name);
     if (!canon) { c.reply.error(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`); return; }
@@ -348,6 +352,7 @@ function aclCommand(c: CommandContext, argv: string[]): void {
   const sub = argv[1]!.toLowerCase();
   switch (sub) {
     case 'setuser': {
+      for (let i = 2; i < argv.length; i++) c.redactArg(i);
       const err = acl.setUser(argv.slice(2));
       if (err) c.reply.error(err); else c.reply.ok();
       return;

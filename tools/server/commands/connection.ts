@@ -5,6 +5,7 @@ import { container, def, type CommandContext, type CommandSpec } from '../comman
 import type { ClientState } from '../client.js';
 import type { ServerState } from '../server.js';
 import { REDIS_VERSION } from '../server.js';
+import { clientTrackingSubcommands } from './tracking.js';
 
 /** One CLIENT LIST / CLIENT INFO line (Redis 7.0 field set and order). */
 export function clientInfoLine(server: ServerState, c: ClientState): string {
@@ -40,7 +41,7 @@ export function resetClient(c: CommandContext): void {
   srv.selectDb(cl, 0);
   cl.resp = 2; cl.reply.protocol = 2;
   cl.name = '';
-  cl.tracking = null;
+  srv.tracking.disable(cl);
   cl.noEvict = false;
   cl.noTouch = false;
   cl.replyMode = 'on';
@@ -129,6 +130,7 @@ export const commands: CommandSpec[] = [
     c.reply.simple('RESET');
   }),
   def('auth', -2, 'noscript loading stale fast no_auth sentinel allow_busy', [0, 0, 0], 'connection', '1.0.0', (c, argv) => {
+    for (let i = 1; i < argv.length; i++) c.redactArg(i);
     if (argv.length > 3) { c.syntaxError(); return; }
     if (argv.length === 2 && c.server.acl.defaultNoAuth() && c.server.requirePass === null) {
       c.reply.error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
@@ -154,6 +156,7 @@ export const commands: CommandSpec[] = [
       const o = argv[i]!.toLowerCase();
       const left = argv.length - i - 1;
       if (o === 'auth' && left >= 2) {
+        c.redactArg(i + 1); c.redactArg(i + 2);
         if (!doAuth(c, argv[i + 1]!, argv[i + 2]!)) { c.reply.error('WRONGPASS invalid username-password pair or user is disabled.'); return; }
         i += 2;
       } else if (o === 'setname' && left >= 1) {
@@ -262,6 +265,7 @@ export const commands: CommandSpec[] = [
     def('client|getredir', 2, 'noscript loading stale', [0, 0, 0], 'connection', '6.0.0', (c) => {
       c.reply.integer(c.client.tracking ? c.client.tracking.redirect : -1);
     }),
+    ...clientTrackingSubcommands,
     def('client|help', 2, 'loading stale', [0, 0, 0], 'connection', '5.0.0', (c) => {
       c.reply.arrayHeader(CLIENT_HELP.length);
       for (const l of CLIENT_HELP) c.reply.simple(l);
