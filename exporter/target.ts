@@ -12,6 +12,7 @@
  * never a probe that fails, e.g. no PFCOUNT on plain strings).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { RedisConnection, ReplyError, TargetError, type RespValue } from './connection.js';
 import { collectTarget, configMap, type KeyCheck, type TargetReplies } from './collect.js';
@@ -145,7 +146,8 @@ export class Target {
     this.opts = opts;
     const a = parseAddr(opts.addr);
     this.#db = a.db;
-    const tls = a.tls || opts.tls !== undefined ? { ...(opts.tls ?? {}), ...(a.path ? {} : { servername: a.host }) } : undefined;
+    // SNI only for names: Node refuses an IP address as servername (the certificate's IP SAN is still checked).
+    const tls = a.tls || opts.tls !== undefined ? { ...(opts.tls ?? {}), ...(a.path || isIP(a.host) ? {} : { servername: a.host }) } : undefined;
     this.#conn = new RedisConnection({
       host: a.host,
       port: a.port,
