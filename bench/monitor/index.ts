@@ -97,14 +97,25 @@ async function main(): Promise<void> {
     const n = buildInput(file, repeat);
     console.log(`input: ${n} lines (${repeat} x ${CAPTURE}), ${(readFileSync(file).length / 1e6).toFixed(1)} MB`);
     const self = fileURLToPath(import.meta.url);
-    for (const mode of ['default', 'faina', 'default', 'faina']) {
-      const r = spawnSync(process.execPath, [self, '--child', mode, '--file', file], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
-      const res = JSON.parse(r.stdout) as ChildResult;
-      console.log(
-        `${res.mode.padEnd(8)} ${(res.lines / (res.wallMs / 1000) / 1e6).toFixed(2)} M lines/s wall, ` +
-        `${(res.lines / (res.cpuMs / 1000) / 1e6).toFixed(2)} M lines/s CPU, peak RSS ${res.maxRssMB.toFixed(0)} MB`,
-      );
+    const results: ChildResult[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const mode of ['default', 'faina']) {
+        const r = spawnSync(process.execPath, [self, '--child', mode, '--file', file], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
+        const res = JSON.parse(r.stdout) as ChildResult;
+        results.push(res);
+        console.log(
+          `${res.mode.padEnd(8)} ${(res.lines / (res.wallMs / 1000) / 1e6).toFixed(2)} M lines/s wall, ` +
+          `${(res.lines / (res.cpuMs / 1000) / 1e6).toFixed(2)} M lines/s CPU, peak RSS ${res.maxRssMB.toFixed(0)} MB`,
+        );
+      }
+    }
+    for (const mode of ['default', 'faina']) {
+      const rs = results.filter((r) => r.mode === mode);
+      const med = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const cpuRate = med(rs.map((r) => r.lines / (r.cpuMs / 1000)));
+      const wallRate = Math.max(...rs.map((r) => r.lines / (r.wallMs / 1000)));
+      console.log(`summary ${mode}: median ${(cpuRate / 1e6).toFixed(2)} M lines/s CPU, best ${(wallRate / 1e6).toFixed(2)} M lines/s wall, RSS median ${med(rs.map((r) => r.maxRssMB)).toFixed(0)} MB, max ${Math.max(...rs.map((r) => r.maxRssMB)).toFixed(0)} MB`);
     }
     console.log('reference: redis-faina (Python 2.7) on the same input: 0.073 M lines/s, 590 MB');
   } finally {
