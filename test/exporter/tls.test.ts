@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { get as httpsGet } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter } from '../../exporter/app.js';
 import { findBinary, freePort, haveRealRedis, waitForPort } from '../helpers/real-redis.js';
@@ -55,4 +56,21 @@ describe.skipIf(!ready)('TLS', () => {
       await bad.close();
     }
   }, 30_000);
+
+  it('serves /metrics over HTTPS with --tls-server-cert-file/--tls-server-key-file', async () => {
+    const exp = await startExporter({ ...base, addr: '', https: { cert: readFileSync(join(dir, 'server.crt')), key: readFileSync(join(dir, 'server.key')) } });
+    try {
+      expect(exp.url).toMatch(/^https:/);
+      const body = await new Promise<string>((resolve, reject) => {
+        httpsGet(`${exp.url}/health`, { ca: readFileSync(join(dir, 'ca.crt')) }, (res) => {
+          let b = '';
+          res.on('data', (d) => { b += d; });
+          res.on('end', () => resolve(b));
+        }).on('error', reject);
+      });
+      expect(body).toBe('ok');
+    } finally {
+      await exp.close();
+    }
+  });
 });
