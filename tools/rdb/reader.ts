@@ -146,8 +146,6 @@ const S_DONE = 7;
 
 const TWO32 = 4294967296;
 const NO_KEY = Buffer.alloc(0);
-/** Every string's key-end carries the same (frozen) info: one allocation less per key. */
-const STRING_INFO: RdbEncodingInfo = Object.freeze({ count: 1 });
 const U64_MAX = (1n << 64n) - 1n;
 
 interface TypeInfo {
@@ -310,10 +308,10 @@ export class RdbParser {
       this.#end += chunk.length;
       return;
     }
-    const wanted = Math.max(need, this.#wantUntil - (this.#base + this.#pos));
-    if (own.length < wanted) {
-      // Grow to what the pending unit needs (plus slack), doubling for huge units.
-      own = Buffer.allocUnsafe(Math.max(wanted + 65536, Math.min(own.length * 2, wanted * 2)));
+    if (own.length < need) {
+      // Grow with the bytes actually received (doubling), never with a length the file
+      // claims: a corrupt 4 GB length must end as "truncated", not as a 4 GB allocation.
+      own = Buffer.allocUnsafe(Math.max(need + 65536, own.length * 2));
       this.#buf.copy(own, 0, this.#pos, this.#end);
     } else if (this.#owned) {
       own.copyWithin(0, this.#pos, this.#end);
@@ -527,6 +525,10 @@ export class RdbParser {
         const clen = this.#len(what);
         const ulen = this.#len(what);
         const start = this.#pos;
+        // LZF expands at most ~90x (a 3-byte back reference yields 264 bytes).
+        if (ulen > clen * 100 + 64) {
+          throw this.#error('REDKIT_E_RDB_CORRUPT', `invalid LZF-compressed string (${clen} bytes cannot expand to ${ulen})`, p);
+        }
         if (this.#end - start < clen) this.#need(clen, what);
         let out: Buffer;
         if (fresh) out = Buffer.allocUnsafe(ulen);
@@ -819,7 +821,7 @@ export class RdbParser {
       if (keysOnly) this.#skipStr('a string value');
       else value = this.#str('a string value');
       this.#emitKey(out, key, rdbType, ti, keyStart, value, undefined);
-      this.#emitKeyEnd(out, key, ti, keyStart, STRING_INFO, undefined);
+      this.#emitKeyEnd(out, key, ti, keyStart, { count: 1 }, undefined);
       return;
     }
 
