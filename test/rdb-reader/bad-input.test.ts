@@ -108,6 +108,16 @@ describe('bad RDB input', () => {
     expect(e.message).toMatch(/^Hash listpack integrity check failed: listpack header says \d+ bytes but the blob has \d+$/);
   });
 
+  it('a corrupt huge length ends as truncated (no giant allocation); impossible LZF lengths are corrupt', async () => {
+    const huge = Buffer.concat([Buffer.from('REDIS0009'), Buffer.from([0xfe, 0, 0, 1, 0x6b, 0x80, 0xff, 0xff, 0xff, 0x00]), Buffer.alloc(100_000)]);
+    const e = await fail(huge, {}, 1000);
+    expect([e.code, e.offset]).toEqual(['REDKIT_E_RDB_TRUNCATED', 19]);
+    expect(e.message).toBe('unexpected end of file while reading a string value (need 4294967040 bytes, 100000 left)');
+    const lzf = Buffer.concat([Buffer.from('REDIS0009'), Buffer.from([0xfe, 0, 0, 1, 0x6b, 0xc3, 0x05, 0x80, 0x7f, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 0xff])]);
+    const e2 = await fail(lzf);
+    expect([e2.code, e2.offset]).toEqual(['REDKIT_E_RDB_CORRUPT', 14]);
+  });
+
   it('every corpus file cut in half is reported as truncated', async () => {
     for (const f of ['redis7-lru.rdb', 'rdbtools-redis_50_with_streams.rdb', 'librdb-module_aux_v12.rdb', 'hdt3213-valkey_hash2_with_hfe.rdb']) {
       const buf = readFileSync(CORPUS + f);
