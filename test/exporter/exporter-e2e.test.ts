@@ -62,6 +62,39 @@ describe('against the replay server (Redis 7.0.15 captured replies)', () => {
   });
 });
 
+describe('CONFIG variants', () => {
+  it('Redis < 7 (one pattern per CONFIG GET): falls back to one command per key after the first scrape', async () => {
+    const srv = await startReplayServer(corpusReplies('master'), { redis6Config: true });
+    const exp = await startExporter({ ...base, addr: `redis://127.0.0.1:${srv.port}` });
+    try {
+      await fetch(`${exp.url}/metrics`);
+      const p = parseExposition(await (await fetch(`${exp.url}/metrics`)).text());
+      expect(p.samples.get('redis_up{}')).toBe(1);
+      expect(p.samples.get('redis_config_maxmemory{}')).toBe(268435456);
+      expect(p.samples.get('redis_db_keys{db="db15"}')).toBe(0);
+      const lines = srv.commands.map((c) => c.join(' '));
+      expect(lines.filter((l) => l.startsWith('CONFIG GET')).slice(1)).toEqual(['CONFIG GET databases', 'CONFIG GET io-threads', 'CONFIG GET maxclients', 'CONFIG GET maxmemory']);
+    } finally {
+      await exp.close();
+      await srv.close();
+    }
+  });
+
+  it('--include-config-metrics uses CONFIG GET * and never exports secrets', async () => {
+    const srv = await startReplayServer(corpusReplies('master'));
+    const exp = await startExporter({ ...base, addr: `redis://127.0.0.1:${srv.port}`, includeConfigMetrics: true });
+    try {
+      const p = parseExposition(await (await fetch(`${exp.url}/metrics`)).text());
+      expect(p.samples.get('redis_config_value{key="maxmemory"}')).toBe(268435456);
+      expect([...p.samples.keys()].some((k) => /key="(requirepass|masterauth)"/.test(k))).toBe(false);
+      expect(srv.commands.map((c) => c.join(' '))).toContain('CONFIG GET *');
+    } finally {
+      await exp.close();
+      await srv.close();
+    }
+  });
+});
+
 describe('failing targets: redis_up 0 and a low-cardinality error, never the password', () => {
   it('target down -> "connection refused"', async () => {
     const port = await freePort();

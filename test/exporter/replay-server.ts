@@ -93,7 +93,7 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-export async function startReplayServer(table: ReplyTable, opts: { password?: string } = {}): Promise<ReplayServer> {
+export async function startReplayServer(table: ReplyTable, opts: { password?: string; redis6Config?: boolean } = {}): Promise<ReplayServer> {
   const configAll = (table as ReplyTable & { configAll?: string[] }).configAll ?? [];
   const state: { commands: string[][]; connections: number } = { commands: [], connections: 0 };
   const sockets = new Set<Socket>();
@@ -124,6 +124,9 @@ export async function startReplayServer(table: ReplyTable, opts: { password?: st
         const hit = table.get(line);
         if (hit) {
           sock.write(hit);
+        } else if (args[0]?.toUpperCase() === 'CONFIG' && args[1]?.toUpperCase() === 'GET' && opts.redis6Config && args.length !== 3) {
+          // Redis < 7: CONFIG GET takes exactly one pattern.
+          sock.write("-ERR Unknown subcommand or wrong number of arguments for 'get'. Try CONFIG HELP.\r\n");
         } else if (args[0]?.toUpperCase() === 'CONFIG' && args[1]?.toUpperCase() === 'GET') {
           const want = new Set(args.slice(2).map((a) => a.toLowerCase()));
           const pairs: string[] = [];
