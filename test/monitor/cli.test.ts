@@ -50,6 +50,15 @@ describe.skipIf(!existsSync(CORPUS))('redkit monitor (files)', () => {
     expect(report.attribution).toBe('logged-after (Redis >= 7.0)');
   });
 
+  it('reads a multi-chunk file (double-buffered) the same as stdin', () => {
+    const name = `${CORPUS}/redis7-monitor-47724.txt`;
+    const fromFile = redkit(['monitor', '--json', name]);
+    const fromStdin = redkit(['monitor', '--json', '-'], readFileSync(name));
+    expect(fromFile.status).toBe(0);
+    expect(fromFile.stdout.toString()).toBe(fromStdin.stdout.toString());
+    expect(JSON.parse(fromFile.stdout.toString()).lines.total).toBe(47724);
+  });
+
   it('handles empty input and reports junk on stderr without failing', () => {
     const empty = redkit(['monitor', '-'], '');
     expect(empty.status).toBe(0);
