@@ -21,6 +21,7 @@ interface Entry {
   min?: number;
   max?: number;
   alias?: string;
+  hidden?: boolean;
   /** Extra validation for special kinds: returns an error text or null, and may canonicalize. */
   check?: (v: string) => { error: string } | { value: string };
 }
@@ -53,7 +54,10 @@ const IMMUTABLE = new Set(['daemonize', 'io-threads-do-reads', 'always-show-logo
   'cluster-enabled', 'disable-thp', 'aclfile', 'unixsocket', 'pidfile', 'cluster-config-file', 'syslog-ident',
   'appendfilename', 'appenddirname', 'supervised', 'syslog-facility', 'databases', 'io-threads', 'tcp-backlog',
   'cluster-port', 'unixsocketperm', 'logfile', 'enable-protected-configs', 'enable-debug-command',
-  'enable-module-command', 'tls-port', 'tls-cluster', 'tls-replication', 'tls-auth-clients']);
+  'enable-module-command', 'rdbchecksum']);
+
+/** Hidden debugging configs: returned only when named exactly (CONFIG GET key-load-delay). */
+const HIDDEN: Record<string, string> = { 'key-load-delay': '0', 'rdb-key-save-delay': '0', 'loading-process-events-interval-bytes': '2097152' };
 
 const ALIASES: Record<string, string> = {
   'hash-max-ziplist-entries': 'hash-max-listpack-entries',
@@ -163,6 +167,7 @@ export class Config {
       if (ALIASES[name]) continue;
       this.#entries.set(name, this.#makeEntry(name, value));
     }
+    for (const [name, value] of Object.entries(HIDDEN)) this.#entries.set(name, { ...this.#makeEntry(name, value), hidden: true });
     for (const [alias, target] of Object.entries(ALIASES)) {
       const e = this.#entries.get(target);
       if (e) this.#entries.set(alias, { ...e, name: alias, alias: target });
@@ -226,7 +231,7 @@ export class Config {
         continue;
       }
       for (const e of this.#entries.values()) {
-        if (globMatch(lp, e.name, true)) out.set(e.name, (e.alias ? this.#entries.get(e.alias)! : e).value);
+        if (!e.hidden && globMatch(lp, e.name, true)) out.set(e.name, (e.alias ? this.#entries.get(e.alias)! : e).value);
       }
     }
     return [...out];
@@ -250,7 +255,12 @@ export class Config {
       case 'mem': {
         let n: number | null;
         if (e.kind === 'mem') {
-          if (name === 'maxmemory-clients' && raw.endsWith('%')) n = Number(raw.slice(0, -1));
+          if (name === 'maxmemory-clients' && raw.endsWith('%')) {
+            n = /^\d+$/.test(raw.slice(0, -1)) ? Number(raw.slice(0, -1)) : null;
+            if (n === null) return { error: 'argument must be a memory or percent value' };
+            if (n > 100) return { error: 'percentage argument must be less or equal to 100' };
+            return { value: raw, num: -n };
+          }
           else n = /^-?\d+$/.test(raw) ? Number(raw) : memToBytes(raw);
           if (n === null || Number.isNaN(n)) return { error: 'argument must be a memory value' };
         } else {

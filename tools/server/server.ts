@@ -1012,10 +1012,39 @@ export class ServerState implements DbHost {
   }
 
   // ---------------------------------------------------------------- memory / eviction
-  /** used_memory: V8 heap in use (the dataset lives there) plus external buffers. */
+  #memBaseline = 0;
+  #memCache = 0;
+  #memCacheDirty = -1;
+  #memCacheAt = 0;
+  /**
+   * used_memory: a deterministic estimate (startup baseline + what each key reports through
+   * memoryUsage() + per-key/TTL overheads + client buffers), so maxmemory and INFO behave
+   * predictably; the V8 heap itself moves with garbage collection. Recomputed when the
+   * dataset changed; above 200k keys at most once a second (an approximation, like Redis's
+   * sampled eviction).
+   */
   usedMemory(): number {
-    const m = process.memoryUsage();
-    return m.heapUsed + m.external;
+    if (this.#memBaseline === 0) this.#memBaseline = 1_000_000;
+    const now = this.clock();
+    if (this.dirty === this.#memCacheDirty && now - this.#memCacheAt < 1000) return this.#memCache + this.#clientMemory();
+    let keys = 0;
+    for (const db of this.dbs) keys += db.dict.size;
+    if (keys > 200_000 && now - this.#memCacheAt < 1000 && this.#memCacheDirty !== -1) return this.#memCache + this.#clientMemory();
+    let sum = this.#memBaseline;
+    for (const db of this.dbs) {
+      for (const [k, v] of db.dict) sum += 40 + k.length + v.memoryUsage();
+      sum += db.expires.size * 32;
+    }
+    this.#memCache = sum;
+    this.#memCacheDirty = this.dirty;
+    this.#memCacheAt = now;
+    return sum + this.#clientMemory();
+  }
+
+  #clientMemory(): number {
+    let n = 0;
+    for (const c of this.clients.values()) n += (c.parser ? c.parser.pending : 0) + c.reply.length;
+    return n;
   }
 
   #evictBaseline = 0;

@@ -322,13 +322,13 @@ export const commands: CommandSpec[] = [
   def('flushdb', -1, 'write', [0, 0, 0], 'server', '1.0.0', (c, argv) => {
     if (!flushArgs(c, argv)) return;
     flushDb(c, c.db);
-    if (c.server.tracking.clients !== 0) c.server.tracking.invalidateAll(c.client);
+    c.server.tracking.invalidateAll(c.client);
     c.reply.ok();
   }),
   def('flushall', -1, 'write', [0, 0, 0], 'server', '1.0.0', (c, argv) => {
     if (!flushArgs(c, argv)) return;
     for (const db of c.server.dbs) flushDb(c, db);
-    if (c.server.tracking.clients !== 0) c.server.tracking.invalidateAll(c.client);
+    c.server.tracking.invalidateAll(c.client);
     c.server.dirty++;
     c.reply.ok();
   }),
