@@ -292,7 +292,8 @@ export function writeJsonQuoted(out: ByteSink, b: Buffer, mode: EscapeMode, skip
   out.pos = p;
 }
 
-const JSON_CLASS = new Uint8Array(256);
+/** 0 = printable ASCII, 1 = `"` or `\\`, 2 = control, DEL or non-ASCII. */
+export const JSON_CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) JSON_CLASS[c] = c < 0x20 || c > 0x7e ? 2 : c === 0x22 || c === 0x5c ? 1 : 0;
 
 /** Appends `escapeBytes(b, mode, skipPrintable)` to `out` (raw and printable bytes are copied). */

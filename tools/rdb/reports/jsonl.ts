@@ -24,7 +24,7 @@
  * anything else is an object {"base64":"..."} with the standard base64 of the exact bytes.
  */
 import type { RdbRecord, StreamMeta } from '../types.js';
-import { latin1 } from './escape.js';
+import { JSON_CLASS, latin1, type ByteSink } from './escape.js';
 import type { ByteOut, RdbReport } from './run.js';
 import { streamIdText } from './values.js';
 
@@ -57,6 +57,60 @@ export function jsonBytes(b: Buffer): string {
   return '"' + s.replace(NEEDS_ESCAPE, escapeChar) + '"';
 }
 
+const HEX = '0123456789abcdef';
+
+/** Appends `jsonBytes(b)` to `out` without building strings. */
+export function writeJsonBytes(out: ByteSink, b: Buffer): void {
+  const n = b.length;
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    const t = JSON_CLASS[b[i]!]!;
+    if (t > worst) {
+      worst = t;
+      if (t === 2) break;
+    }
+  }
+  if (worst === 2 && !(isUtf8 ? isUtf8(b) : Buffer.from(b.toString('utf8'), 'utf8').equals(b))) {
+    out.ascii('{"base64":"' + b.toString('base64') + '"}');
+    return;
+  }
+  out.reserve(6 * n + 2);
+  const buf = out.buf;
+  let p = out.pos;
+  buf[p++] = 0x22;
+  if (worst === 0) {
+    if (n < 32) for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    else {
+      buf.set(b, p);
+      p += n;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = b[i]!;
+      if (c === 0x22 || c === 0x5c) {
+        buf[p++] = 0x5c;
+        buf[p++] = c;
+      } else if (c < 0x20) {
+        buf[p++] = 0x5c;
+        if (c === 0x0a) buf[p++] = 0x6e;
+        else if (c === 0x0d) buf[p++] = 0x72;
+        else if (c === 0x09) buf[p++] = 0x74;
+        else {
+          buf[p++] = 0x75;
+          buf[p++] = 0x30;
+          buf[p++] = 0x30;
+          buf[p++] = HEX.charCodeAt(c >> 4);
+          buf[p++] = HEX.charCodeAt(c & 15);
+        }
+      } else {
+        buf[p++] = c;
+      }
+    }
+  }
+  buf[p++] = 0x22;
+  out.pos = p;
+}
+
 function jsonScore(x: number): string {
   if (Number.isNaN(x)) return '"nan"';
   if (x === Infinity) return '"inf"';
@@ -79,13 +133,17 @@ export class JsonlReport implements RdbReport {
         out.ascii('{"function":' + jsonBytes(rec.code) + '}\n');
         return;
       case 'key': {
-        let s = '{"db":' + rec.db + ',"key":' + jsonBytes(rec.key) + ',"type":"' + rec.type + '","encoding":"' + rec.encoding + '","expiry":' + (rec.expireMs === null ? 'null' : String(rec.expireMs));
+        out.ascii('{"db":' + rec.db + ',"key":');
+        writeJsonBytes(out, rec.key);
+        let s = ',"type":"' + rec.type + '","encoding":"' + rec.encoding + '","expiry":' + (rec.expireMs === null ? 'null' : String(rec.expireMs));
         if (rec.idle !== undefined) s += ',"idle":' + rec.idle;
         if (rec.freq !== undefined) s += ',"freq":' + rec.freq;
         s += ',"value":';
         switch (rec.type) {
           case 'string':
-            s += jsonBytes(rec.value ?? Buffer.alloc(0));
+            out.ascii(s);
+            writeJsonBytes(out, rec.value ?? Buffer.alloc(0));
+            s = '';
             break;
           case 'stream':
             s += '{"entries":[';
@@ -96,48 +154,58 @@ export class JsonlReport implements RdbReport {
           default:
             s += '[';
         }
+        if (s) out.ascii(s);
         this.#first = true;
-        out.ascii(s);
         return;
       }
       case 'elements': {
         const el = rec.elements;
-        let s = '';
         let first = this.#first;
         switch (el.type) {
           case 'list':
           case 'set':
             for (const v of el.items) {
-              s += (first ? '' : ',') + jsonBytes(v);
+              if (!first) out.byte(0x2c);
+              writeJsonBytes(out, v);
               first = false;
             }
             break;
           case 'hash':
             for (const f of el.items) {
-              s += (first ? '[' : ',[') + jsonBytes(f.field) + ',' + jsonBytes(f.value) + (f.expireMs !== undefined ? ',' + f.expireMs : '') + ']';
+              out.ascii(first ? '[' : ',[');
+              writeJsonBytes(out, f.field);
+              out.byte(0x2c);
+              writeJsonBytes(out, f.value);
+              if (f.expireMs !== undefined) out.ascii(',' + f.expireMs);
+              out.byte(0x5d);
               first = false;
             }
             break;
           case 'zset':
             for (const m of el.items) {
-              s += (first ? '[' : ',[') + jsonBytes(m.member) + ',' + jsonScore(m.score) + ']';
+              out.ascii(first ? '[' : ',[');
+              writeJsonBytes(out, m.member);
+              out.ascii(',' + jsonScore(m.score) + ']');
               first = false;
             }
             break;
           case 'stream':
             for (const e of el.items) {
-              s += (first ? '' : ',') + '{"id":"' + streamIdText(e.id) + '","fields":[';
+              out.ascii((first ? '' : ',') + '{"id":"' + streamIdText(e.id) + '","fields":[');
               for (let k = 0; k < e.fields.length; k++) {
                 const [f, v] = e.fields[k]!;
-                s += (k > 0 ? ',[' : '[') + jsonBytes(f) + ',' + jsonBytes(v) + ']';
+                out.ascii(k > 0 ? ',[' : '[');
+                writeJsonBytes(out, f);
+                out.byte(0x2c);
+                writeJsonBytes(out, v);
+                out.byte(0x5d);
               }
-              s += ']}';
+              out.ascii(']}');
               first = false;
             }
             break;
         }
         this.#first = first;
-        out.ascii(s);
         return;
       }
       case 'key-end':
