@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isRedkitError, type RedkitError } from '../../tools/errors.js';
 import { RdbWriter } from '../../tools/rdb/writer.js';
+import { openInput } from '../../tools/io/files.js';
+import { checkRdb } from '../../tools/rdb/check.js';
 import { CORPUS, collect } from './helpers.js';
 
 async function fail(buf: Buffer, opts = {}, chunk = 4096): Promise<RedkitError> {
@@ -116,6 +118,15 @@ describe('bad RDB input', () => {
     const lzf = Buffer.concat([Buffer.from('REDIS0009'), Buffer.from([0xfe, 0, 0, 1, 0x6b, 0xc3, 0x05, 0x80, 0x7f, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 0xff])]);
     const e2 = await fail(lzf);
     expect([e2.code, e2.offset]).toEqual(['REDKIT_E_RDB_CORRUPT', 14]);
+  });
+
+  it('missing file and directory are coded errors before parsing; checkRdb reports problems as results', async () => {
+    await expect(openInput(CORPUS + 'no-such.rdb')).rejects.toMatchObject({ code: 'REDKIT_E_NOT_FOUND' });
+    await expect(openInput(CORPUS)).rejects.toMatchObject({ code: 'REDKIT_E_IS_DIRECTORY' });
+    const input = await openInput(CORPUS + 'librdb-future_v19.rdb');
+    const res = await checkRdb(input.source, { fileName: input.name });
+    expect(res.ok).toBe(false);
+    expect(res.problem).toEqual({ code: 'REDKIT_E_RDB_VERSION', message: 'unsupported RDB version 99', offset: 5 });
   });
 
   it('every corpus file cut in half is reported as truncated', async () => {
