@@ -189,7 +189,7 @@ export class Target {
       const c0 = performance.now();
       await this.#conn.connect();
       connectSeconds = (performance.now() - c0) / 1000;
-      const replies = await this.#gather(timeout);
+      const replies = await this.#gather(t0 + timeout);
       collectTarget(m, replies, {
         nowSeconds: now() / 1000,
         lintCleanNames: this.opts.lintCleanNames === true,
@@ -229,11 +229,11 @@ export class Target {
     return [[cmd, 'GET', ...CONFIG_KEYS]];
   }
 
-  async #gather(timeout: number): Promise<TargetReplies> {
+  async #gather(deadline: number): Promise<TargetReplies> {
     const config = this.#configCommands();
     const cmds: (string | number)[][] = [...config, ['INFO', 'ALL'], ['LATENCY', 'LATEST'], ['SLOWLOG', 'LEN'], ['SLOWLOG', 'GET', 1]];
     if (this.opts.exportClientList) cmds.push(['CLIENT', 'LIST']);
-    const replies = await this.#conn.pipeline(cmds, timeout);
+    const replies = await this.#conn.pipeline(cmds, left(deadline));
     const configReplies = replies.slice(0, config.length);
     const [info, latency, slowLen, slowGet, clientList] = replies.slice(config.length);
     if (info instanceof ReplyError) throw replyToError(info);
@@ -251,17 +251,17 @@ export class Target {
     const out: TargetReplies = { info, slowlogLen: slowLen, slowlogGet1: slowGet, latencyLatest: latency };
     if (cfg.size > 0) out.config = cfg;
     if (typeof clientList === 'string') out.clientList = clientList;
-    if (this.opts.checkKeys || this.opts.checkSingleKeys) out.keys = await this.#checkKeys(timeout);
-    if (this.opts.countKeys) out.keyCounts = await this.#countKeys(timeout);
+    if (this.opts.checkKeys || this.opts.checkSingleKeys) out.keys = await this.#checkKeys(deadline);
+    if (this.opts.countKeys) out.keyCounts = await this.#countKeys(deadline);
     return out;
   }
 
-  async #scan(db: string, pattern: string, timeout: number): Promise<string[]> {
+  async #scan(db: string, pattern: string, deadline: number): Promise<string[]> {
     const keys: string[] = [];
     let cursor = '0';
     const count = this.opts.checkKeysBatchSize ?? 1000;
     for (let i = 0; i < 100_000; i++) {
-      const r = await this.#conn.pipeline([['SELECT', db], ['SCAN', cursor, 'MATCH', pattern, 'COUNT', count], ['SELECT', this.#db]], timeout);
+      const r = await this.#conn.pipeline([['SELECT', db], ['SCAN', cursor, 'MATCH', pattern, 'COUNT', count], ['SELECT', this.#db]], left(deadline));
       const scan = r[1];
       if (!Array.isArray(scan) || scan.length !== 2 || typeof scan[0] !== 'string' || !Array.isArray(scan[1])) break;
       for (const k of scan[1]) if (typeof k === 'string') keys.push(k);
@@ -271,18 +271,18 @@ export class Target {
     return keys;
   }
 
-  async #countKeys(timeout: number): Promise<{ db: string; pattern: string; count: number }[]> {
+  async #countKeys(deadline: number): Promise<{ db: string; pattern: string; count: number }[]> {
     const out = [];
     for (const k of parseKeyArg(this.opts.countKeys)) {
-      out.push({ db: k.db, pattern: k.key, count: (await this.#scan(k.db, k.key, timeout)).length });
+      out.push({ db: k.db, pattern: k.key, count: (await this.#scan(k.db, k.key, deadline)).length });
     }
     return out;
   }
 
-  async #checkKeys(timeout: number): Promise<KeyCheck[]> {
+  async #checkKeys(deadline: number): Promise<KeyCheck[]> {
     const all: DbKey[] = [...parseKeyArg(this.opts.checkSingleKeys)];
     for (const k of parseKeyArg(this.opts.checkKeys)) {
-      if (GLOB.test(k.key)) for (const key of await this.#scan(k.db, k.key, timeout)) all.push({ db: k.db, key });
+      if (GLOB.test(k.key)) for (const key of await this.#scan(k.db, k.key, deadline)) all.push({ db: k.db, key });
       else all.push(k);
     }
     if (all.length === 0) return [];
@@ -307,7 +307,7 @@ export class Target {
       return out;
     };
     const typeCmds = withDb((k) => [['TYPE', k.key]]);
-    const types = pick(await this.#conn.pipeline(typeCmds, timeout), typeCmds, 1).map((r) => (typeof r[0] === 'string' ? r[0] : 'none'));
+    const types = pick(await this.#conn.pipeline(typeCmds, left(deadline)), typeCmds, 1).map((r) => (typeof r[0] === 'string' ? r[0] : 'none'));
     // Round 2: the size command that fits the type; strings also get their first 4 bytes so
     // HyperLogLogs (magic "HYLL") are recognised without a failing PFCOUNT probe.
     const SIZE: Record<string, string> = { list: 'LLEN', set: 'SCARD', zset: 'ZCARD', hash: 'HLEN', stream: 'XLEN', string: 'STRLEN' };
@@ -318,7 +318,7 @@ export class Target {
       if (t === 'string') return [['STRLEN', k.key], ['GETRANGE', k.key, 0, 3]];
       return c ? [[c, k.key], ['PING']] : [['PING'], ['PING']];
     });
-    const sizes = pick(await this.#conn.pipeline(sizeCmds, timeout), sizeCmds, 2);
+    const sizes = pick(await this.#conn.pipeline(sizeCmds, left(deadline)), sizeCmds, 2);
     // Round 3: PFCOUNT for HLLs, GET for plain strings (their value is exported).
     idx = 0;
     const isHll = sizes.map((r, i) => types[i] === 'string' && r[1] === 'HYLL');
@@ -327,7 +327,7 @@ export class Target {
       if (types[i] !== 'string') return [['PING']];
       return isHll[i] ? [['PFCOUNT', k.key]] : [['GET', k.key]];
     });
-    const values = pick(await this.#conn.pipeline(valueCmds, timeout), valueCmds, 1);
+    const values = pick(await this.#conn.pipeline(valueCmds, left(deadline)), valueCmds, 1);
     return all.map((k, i) => {
       const t = types[i]!;
       if (t === 'none' || !(t in SIZE)) return { db: k.db, key: k.key, type: 'none', size: 0 };
@@ -342,6 +342,13 @@ export class Target {
       return check;
     });
   }
+}
+
+/** Time left until the scrape's deadline (performance.now() ms); a spent budget is a reply timeout. */
+function left(deadline: number): number {
+  const ms = deadline - performance.now();
+  if (ms <= 0) throw new TargetError('reply timeout');
+  return ms;
 }
 
 function replyToError(r: ReplyError): TargetError {
