@@ -123,6 +123,33 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
     { name: 'timestamp nothing to cut', ts: '5000', make: cut(withTs) },
     { name: 'timestamp nothing before', ts: '500', make: cut(withTs) },
     { name: 'invalid timestamp annotation', ts: '1500', make: cut((buf, b) => splice(buf, b, 0, '#TS:12x\r\n')) },
+    ...[0.05, 0.3, 0.6, 0.95].map((f): Case => ({ name: `preamble: cut inside the RDB at ${f * 100}%`, make: (d) => {
+      const p = readFileSync(corpus.pre);
+      const rdbEnd = p.indexOf('*2\r\n$6\r\nSELECT');
+      writeFileSync(join(d, 'a.aof'), p.subarray(0, Math.floor(rdbEnd * f)));
+      return join(d, 'a.aof');
+    } })),
+    { name: 'preamble: flipped byte in a string value of the RDB (CRC error)', make: (d) => {
+      const p = Buffer.from(readFileSync(corpus.pre));
+      const i = p.indexOf('value-', Math.floor(p.indexOf('*2\r\n$6\r\nSELECT') * 0.5)) + 2;
+      p[i] = p[i]! ^ 0x01;
+      writeFileSync(join(d, 'a.aof'), p);
+      return join(d, 'a.aof');
+    } },
+    { name: 'preamble: flipped byte inside a listpack of the RDB', make: (d) => {
+      const p = Buffer.from(readFileSync(corpus.pre));
+      const i = p.indexOf('item', 0) >= 0 ? p.indexOf('w1', 200) : 300;
+      p[i] = p[i]! ^ 0x40;
+      writeFileSync(join(d, 'a.aof'), p);
+      return join(d, 'a.aof');
+    },
+    // redis-check-rdb also runs the server's deep integrity checks of listpacks/ziplists (and then
+    // exits through serverLog); we check the structure and the CRC64. Both reject the file.
+    differs: (c, ours) => {
+      expect(c).toMatch(/RDB ERROR DETECTED|rdb file reading failure/);
+      expect(ours).toContain('--- RDB ERROR DETECTED ---');
+      expect(ours).toContain('RDB preamble of AOF file is not sane, aborting.');
+    } },
     { name: 'preamble: cut in RESP tail', make: (d) => { const p = readFileSync(corpus.pre); writeFileSync(join(d, 'a.aof'), p.subarray(0, p.length - 30)); return join(d, 'a.aof'); } },
     { name: 'multi-part: incr cut', make: multiDir('resp', (d) => { const f = join(d, incrName(d)); const b = readFileSync(f); writeFileSync(f, b.subarray(0, b.length - 25)); }) },
     { name: 'multi-part RDB: incr cut', make: multiDir('rdb', (d) => { const f = join(d, incrName(d)); const b = readFileSync(f); writeFileSync(f, b.subarray(0, b.length - 7)); }) },

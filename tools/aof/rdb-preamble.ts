@@ -13,6 +13,8 @@
 import { open } from 'node:fs/promises';
 import { crc64Update } from './crc64.js';
 
+/** RDB_VERSION of Redis 7.0 (what redis-check-aof 7.0 accepts). */
+const RDB_VERSION = 10;
 const RDB_OPCODE_FUNCTION2 = 245; // 7.0
 const RDB_OPCODE_MODULE_AUX = 247;
 const RDB_OPCODE_IDLE = 248;
@@ -23,6 +25,10 @@ const RDB_OPCODE_EXPIRETIME_MS = 252;
 const RDB_OPCODE_EXPIRETIME = 253;
 const RDB_OPCODE_SELECTDB = 254;
 const RDB_OPCODE_EOF = 255;
+
+/** redis-check-rdb 7.0's names for object types (index = type id). */
+const RDB_TYPE_STRING = ['string', 'list-linked', 'set-hashtable', 'zset-v1', 'hash-hashtable', 'zset-v2', 'module-value', '', '',
+  'hash-zipmap', 'list-ziplist', 'set-intset', 'zset-ziplist', 'hash-ziplist', 'quicklist', 'stream', 'hash-listpack', 'zset-listpack', 'quicklist-v2'];
 
 class NeedMore extends Error {}
 class Corrupt extends Error {}
@@ -190,21 +196,31 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
   let expire = -1;
   let version = 0;
   let doing = 'start';
+  let c: Cursor | undefined; // the record being parsed (its position is where an error happens)
+  // redis-check-rdb starts with key_type 0 (its state is zero-initialised) and sets it to -1
+  // after each complete key: errors before the first key say "Reading type 0 (string)"
+  let keyType = 0;
+  let key: Buffer | undefined;
   try {
     await fill();
     // header
-    if (window.length < 9 || window.toString('latin1', 0, 5) !== 'REDIS') throw new Corrupt('Wrong signature trying to load DB from file');
-    version = parseInt(window.toString('latin1', 5, 9), 10);
+    if (window.length < 9) throw new Corrupt('Unexpected EOF reading RDB file');
+    if (window.toString('latin1', 0, 5) !== 'REDIS') throw new Corrupt('Wrong signature trying to load DB from file');
+    version = parseInt(window.toString('latin1', 5, 9), 10) || 0;
+    if (version < 1 || version > RDB_VERSION) throw new Corrupt(`Can't handle RDB format version ${version}`);
     consume(9);
     for (;;) {
-      const c = new Cursor(window, eof);
+      c = new Cursor(window, eof);
+      key = undefined;
+      doing = 'read-type';
       try {
         const type = c.u8();
+        if (type === RDB_OPCODE_EXPIRETIME_MS || type === RDB_OPCODE_EXPIRETIME) doing = 'read-expire';
         if (type === RDB_OPCODE_EXPIRETIME_MS) { c.need(8); expire = Number(window.readBigInt64LE(c.p)); c.p += 8; consume(c.p); continue; }
         if (type === RDB_OPCODE_EXPIRETIME) { c.need(4); expire = window.readInt32LE(c.p) * 1000; c.p += 4; consume(c.p); continue; }
         if (type === RDB_OPCODE_FREQ) { c.skip(1); consume(c.p); continue; }
         if (type === RDB_OPCODE_IDLE) { c.plainLen(); consume(c.p); continue; }
-        if (type === RDB_OPCODE_EOF) { consume(c.p); break; }
+        if (type === RDB_OPCODE_EOF) { consume(c.p); c = undefined; break; }
         if (type === RDB_OPCODE_SELECTDB) {
           doing = 'read-len';
           const db = c.plainLen();
@@ -224,14 +240,19 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
         }
         if (type === RDB_OPCODE_FUNCTION2) { doing = 'read-functions'; c.str(false); consume(c.p); continue; }
         if (type === RDB_OPCODE_MODULE_AUX) throw new Corrupt('Module AUX data cannot be checked without the module');
+        if (type > 21 || (type >= 6 && type <= 8)) throw new Corrupt(`Invalid object type: ${type}`);
+        keyType = type;
         doing = 'read-key';
-        c.str(false);
+        key = c.str(true);
         doing = 'read-object-value';
         skipValue(c, type);
         res.keys++;
         if (expire !== -1) { res.expires++; if (expire < nowMs) res.alreadyExpired++; }
         expire = -1;
         consume(c.p);
+        c = undefined;
+        keyType = -1;
+        key = undefined;
       } catch (err) {
         if (err instanceof NeedMore) { await fill(); continue; }
         throw err;
@@ -240,7 +261,10 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
     if (version >= 5) {
       doing = 'check-sum';
       while (window.length < 8 && !eof) await fill();
-      if (window.length < 8) throw new Corrupt('Unexpected EOF reading RDB file');
+      if (window.length < 8) {
+        c = undefined; // the offset is the end of the EOF opcode
+        throw new Corrupt('Unexpected EOF reading RDB file');
+      }
       const stored = window.subarray(0, 8);
       const storedHi = stored.readUInt32LE(4);
       const storedLo = stored.readUInt32LE(0);
@@ -255,10 +279,18 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
     return res;
   } catch (err) {
     if (!(err instanceof Corrupt)) throw err;
+    // redis-check-rdb: offset = bytes consumed before the failing read; the key being read
+    // counts as read; then what it was doing, the key and its type.
+    const at = fileOff + (c?.p ?? 0);
     line(-1, '--- RDB ERROR DETECTED ---');
-    line(fileOff, err.message);
+    line(at, err.message);
     line(-1, `[additional info] While doing: ${doing}`);
-    res.end = fileOff;
+    if (key) {
+      res.keys++;
+      line(-1, `[additional info] Reading key '${cstr(key)}'`);
+    }
+    if (keyType !== -1) line(-1, `[additional info] Reading type ${keyType} (${RDB_TYPE_STRING[keyType] ?? 'unknown'})`);
+    res.end = at;
     return res;
   } finally {
     await fh.close();
