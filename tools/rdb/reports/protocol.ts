@@ -137,6 +137,21 @@ export class ProtocolReport implements RdbReport {
       case 'hash': {
         const c = this.#a('HSET');
         const zipmap = this.#rdbType === 9;
+        if (this.#esc === 'raw' && !zipmap) {
+          const out = this.#out;
+          const head = '*4\r\n$4\r\nHSET\r\n$' + key.length + '\r\n' + key + '\r\n';
+          for (const f of el.items) {
+            out.ascii(head + '$' + f.field.length + '\r\n');
+            out.bytes(f.field);
+            out.ascii('\r\n$' + f.value.length + '\r\n');
+            out.bytes(f.value);
+            out.ascii('\r\n');
+            if (f.expireMs !== undefined && this.#emitExpire) {
+              out.ascii(this.#cmd([this.#a('HPEXPIREAT'), key, this.#a(String(f.expireMs + this.#amend * 1000)), this.#a('FIELDS'), this.#a('1'), this.#b(f.field)]));
+            }
+          }
+          break;
+        }
         for (const f of el.items) {
           const field = this.#b(f.field);
           s += this.#cmd([c, key, field, this.#b(zipmap ? zipmapValue(f.value) : f.value)]);
@@ -148,6 +163,17 @@ export class ProtocolReport implements RdbReport {
       }
       case 'zset': {
         const c = this.#a('ZADD');
+        if (this.#esc === 'raw') {
+          const out = this.#out;
+          const head = '*4\r\n$4\r\nZADD\r\n$' + key.length + '\r\n' + key + '\r\n';
+          for (const m of el.items) {
+            const t = scoreText(m, this.#rdbType, this.#encoding);
+            out.ascii(head + '$' + t.length + '\r\n' + t + '\r\n$' + m.member.length + '\r\n');
+            out.bytes(m.member);
+            out.ascii('\r\n');
+          }
+          break;
+        }
         for (const m of el.items) {
           const t = scoreText(m, this.#rdbType, this.#encoding);
           s += this.#cmd([c, key, this.#rdbType === 3 ? this.#b(Buffer.from(t, 'latin1')) : this.#a(t), this.#b(m.member)]);
