@@ -22,7 +22,7 @@
 import { LineSplitter } from './lines.js';
 import { MonitorLine, reprBytes, type ClientKind } from './parser.js';
 import { CONTAINERS, KEY_SPECS, keyPositionsInto, specKeysInto, SCRIPT_COMMANDS, type KeySpec } from './keyspec.js';
-import { ByteCounter, ByteInterner } from './intern.js';
+import { ByteCounter, ByteInterner, FNV_OFFSET, FNV_PRIME, fmix } from './intern.js';
 import { LogHistogram, TopK, byName } from './stats.js';
 
 export interface MonitorOptions {
@@ -430,17 +430,24 @@ export class MonitorAnalyzer {
         e = L.argEnd(i);
       }
       this.#keyRefs++;
-      bump(this.#keyBytes, this.#topKeys, buf, s, e);
-      // prefix = bytes before the first delimiter, if the key contains one
-      for (let p = s; p + dl <= e; p++) {
-        if (buf[p] !== d0) continue;
-        let k = 1;
-        while (k < dl && buf[p + k] === delim[k]) k++;
-        if (k === dl) {
-          bump(this.#prefixBytes, this.#topPrefixes, buf, s, p);
-          break;
+      // one pass: the key's hash, and the hash of the prefix (bytes before the first delimiter)
+      let h = FNV_OFFSET;
+      let ph = 0;
+      let pe = -1;
+      for (let p = s; p < e; p++) {
+        const c = buf[p]!;
+        if (c === d0 && pe < 0 && p + dl <= e) {
+          let k = 1;
+          while (k < dl && buf[p + k] === delim[k]) k++;
+          if (k === dl) {
+            pe = p;
+            ph = h;
+          }
         }
+        h = Math.imul(h ^ c, FNV_PRIME);
       }
+      if (!this.#keyBytes.addHashed(buf, s, e, fmix(h))) this.#topKeys.add(buf.latin1Slice(s, e));
+      if (pe >= 0 && !this.#prefixBytes.addHashed(buf, s, pe, fmix(ph))) this.#topPrefixes.add(buf.latin1Slice(s, pe));
     }
   }
 
@@ -515,11 +522,6 @@ function trimZeros(a: number[]): number[] {
   let n = a.length;
   while (n > 0 && a[n - 1] === 0) n--;
   return a.slice(0, n);
-}
-
-/** Counts a name given by its bytes: in the interner while it has room, else in the TopK. */
-function bump(counter: ByteCounter, overflow: TopK, buf: Buffer, s: number, e: number): void {
-  if (!counter.add(buf, s, e)) overflow.add(buf.latin1Slice(s, e));
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

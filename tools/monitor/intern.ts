@@ -4,6 +4,19 @@
  * Bounded: once `capacity` entries exist, `get` still finds them but `add` refuses new ones
  * (callers fall back to the string path).
  */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV's low bits only ever see the low bits of the state: mix the high bits down (murmur3
+ * fmix) because table indexes are taken from the low bits.
+ */
+export function fmix(h0: number): number {
+  let h = h0 ^ (h0 >>> 16);
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 export class ByteInterner<T> {
   readonly capacity: number;
   #mask: number;
@@ -23,14 +36,9 @@ export class ByteInterner<T> {
   }
 
   static hash(buf: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    // FNV's low bits only ever see the low bits of the state: mix the high bits down (murmur3
-    // fmix) because the table index is taken from the low bits.
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    return h;
+    let h = FNV_OFFSET;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
+    return fmix(h);
   }
 
   #find(buf: Uint8Array, s: number, e: number, h: number): number {
@@ -117,9 +125,13 @@ export class ByteCounter {
 
   /** Adds n to the count of buf[s, e). Returns false when the name cannot be tracked here. */
   add(buf: Uint8Array, s: number, e: number, n = 1): boolean {
+    return this.addHashed(buf, s, e, ByteInterner.hash(buf, s, e), n);
+  }
+
+  /** Like add, with h = ByteInterner.hash(buf, s, e) already computed. */
+  addHashed(buf: Uint8Array, s: number, e: number, h: number, n = 1): boolean {
     const len = e - s;
     if (len > this.maxNameBytes) return false;
-    const h = ByteInterner.hash(buf, s, e);
     const meta = this.#meta;
     const slab = this.#slab;
     let i = h & this.#mask;

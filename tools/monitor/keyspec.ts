@@ -265,12 +265,12 @@ function parseCount(s: string): number {
 }
 
 /**
- * Appends the argument indexes holding keys to `out` (cleared first) and returns how many.
+ * Writes the argument indexes holding keys to out[0..n) and returns n (entries past n are
+ * stale: `out` is a reusable scratch array, never truncated, to keep the hot path allocation-free).
  * `name` is the upper-case command name (argument 0). Malformed commands (wrong numkeys,
  * missing keyword) yield the keys that can be found, like Redis's partial key extraction.
  */
 export function keyPositionsInto(name: string, argc: number, args: ArgReader, out: number[]): number {
-  out.length = 0;
   let specs: readonly KeySpec[] | undefined;
   if (CONTAINERS.has(name)) {
     if (argc < 2) return 0;
@@ -288,7 +288,7 @@ export function keyPositionsInto(name: string, argc: number, args: ArgReader, ou
 
 /** Key positions from a resolved spec list (the part of keyPositionsInto after the lookup). */
 export function specKeysInto(specs: readonly KeySpec[], argc: number, args: ArgReader, out: number[]): number {
-  out.length = 0;
+  let n = 0;
   for (const spec of specs) {
     let first = 0;
     const b = spec.begin;
@@ -322,24 +322,24 @@ export function specKeysInto(specs: readonly KeySpec[], argc: number, args: ArgR
       last = first + numkeys - 1;
     }
     if (last >= argc || last < first || first >= argc) continue;
-    for (let i = first; i <= last; i += step) out.push(i);
+    for (let i = first; i <= last; i += step) out[n++] = i;
   }
-  return out.length;
+  return n;
 }
 
 /** Convenience form over an array of arguments. */
 export function keyPositions(args: readonly string[]): number[] {
   const out: number[] = [];
   if (args.length === 0) return out;
-  keyPositionsInto(args[0]!.toUpperCase(), args.length, { arg: (i) => args[i]! }, out);
-  return out;
+  const n = keyPositionsInto(args[0]!.toUpperCase(), args.length, { arg: (i) => args[i]! }, out);
+  return out.slice(0, n);
 }
 
 /** SORT key [BY p] [LIMIT o c] [GET p …] [ASC|DESC] [ALPHA] [STORE dst]: like sortGetKeys(). */
 function sortKeys(name: string, argc: number, args: ArgReader, out: number[]): number {
   const arg = (i: number): string => args.arg(i);
   if (argc < 2) return 0;
-  out.push(1);
+  out[0] = 1;
   if (name === 'SORT_RO') return 1;
   let store = -1;
   for (let i = 2; i < argc; i++) {
@@ -348,8 +348,11 @@ function sortKeys(name: string, argc: number, args: ArgReader, out: number[]): n
     else if (a === 'GET' || a === 'BY') i += 1;
     else if (a === 'STORE' && i + 1 < argc) store = i + 1;
   }
-  if (store > 0) out.push(store);
-  return out.length;
+  if (store > 0) {
+    out[1] = store;
+    return 2;
+  }
+  return 1;
 }
 
 /** MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw | AUTH2 u pw] [KEYS k…]. */
@@ -371,8 +374,9 @@ function migrateKeys(argc: number, args: ArgReader, out: number[]): number {
     if (a === 'AUTH') i += 1;
     else if (a === 'AUTH2') i += 2;
   }
-  for (let i = first; i < first + num; i++) out.push(i);
-  return out.length;
+  let n = 0;
+  for (let i = first; i < first + num; i++) out[n++] = i;
+  return n;
 }
 
 /** Script commands: logged by Redis 7 BEFORE they run; their redis.call()s appear as `[db lua]`. */
