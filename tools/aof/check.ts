@@ -106,6 +106,11 @@ export async function detectInputKind(path: string): Promise<InputKind> {
   }
 }
 
+/** Redis's makePath(): `dir/name`, not normalised (messages show `./name` for a manifest in cwd). */
+function makePath(dir: string, name: string): string {
+  return `${dir}/${name}`;
+}
+
 /** Finds the manifest of an AOF directory (the only `*.manifest` file in it). */
 export async function findManifestInDir(dir: string): Promise<string | undefined> {
   const names = (await fsp.readdir(dir)).filter((n) => n.endsWith('.manifest')).sort();
@@ -203,7 +208,7 @@ class CheckRun {
     let n = 0;
     if (am.base) {
       const name = am.base.fileName;
-      const path = join(dirpath, name);
+      const path = makePath(dirpath, name);
       const last = ++n === total;
       const preamble = await this.#fileIsRdb(path);
       this.#p(`Start to check BASE AOF (${preamble ? 'RDB' : 'RESP'} format).\n`);
@@ -213,7 +218,7 @@ class CheckRun {
     if (am.incr.length) {
       this.#p('Start to check INCR files.\n');
       for (const ai of am.incr) {
-        const path = join(dirpath, ai.fileName);
+        const path = makePath(dirpath, ai.fileName);
         const last = ++n === total;
         const ret = await this.#checkSingle(ai.fileName, path, last, false);
         this.#p(this.#verdict('INCR AOF', ai.fileName, ret));
