@@ -874,7 +874,16 @@ export class ServerState implements DbHost {
           const dirtyBefore = this.dirty;
           (c.ctx as Context).propagate = null;
           const t0 = performance.now();
-          const served = b.req.onReady(c.ctx);
+          const prevCurrent = this.currentClient;
+          this.currentClient = c;
+          this.inCommand++;
+          let served: boolean;
+          try {
+            served = b.req.onReady(c.ctx);
+          } finally {
+            this.inCommand--;
+            this.currentClient = prevCurrent;
+          }
           if (served) this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0);
           c.ctx.db = saveDb;
           if (this.replicas.size !== 0 && this.dirty !== dirtyBefore) {
@@ -884,6 +893,7 @@ export class ServerState implements DbHost {
           if (served) {
             this.unblock(c, false);
             if (this.monitors.size) this.feedMonitors(c, db.id, b.argv);
+            if (this.tracking.clients !== 0) this.tracking.flushSelf();
             this.markPending(c);
             this.#resume.push(c);
           }
@@ -1121,7 +1131,9 @@ export class ServerState implements DbHost {
           if (performance.now() - t0 > 25) { this.stats.expired_time_cap_reached_count++; break; }
         }
       }
-      this.stats.expire_cycle_cpu_milliseconds += performance.now() - t0;
+      const ms = performance.now() - t0;
+      this.stats.expire_cycle_cpu_milliseconds += ms;
+      if (this.latencyThreshold > 0 && ms >= this.latencyThreshold) this.latencyAddSample('expire-cycle', Math.floor(ms));
     }
     const timeout = this.config.num('timeout');
     if (timeout > 0 && this.#cronLoops % 10 === 0) {
@@ -1132,6 +1144,7 @@ export class ServerState implements DbHost {
       }
     }
     if (this.#pendingProp.length !== 0) this.flushPropagation();
+    if (this.tracking.clients !== 0 || this.tracking.table.size !== 0) this.tracking.limitUsedSlots(this.config.num('tracking-table-max-keys'));
     this.#trackInstantaneous();
     if (this.maxmemory > 0 && this.maxmemoryPolicy !== 'noeviction') this.performEvictions();
     this.afterEvent();
@@ -1161,7 +1174,6 @@ export class ServerState implements DbHost {
     }
     this.commandStats.clear();
     this.errorStats.clear();
-    this.latencyEvents.clear();
     this.statsResetAt = this.clock();
   }
 

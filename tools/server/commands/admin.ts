@@ -11,6 +11,8 @@ import { buildInfo } from '../info.js';
 import { globMatch } from '../util/glob.js';
 import { parseDouble } from '../util/parse.js';
 
+const scriptCache = new Map<string, string>();
+
 function help(c: CommandContext, lines: string[]): void {
   c.reply.arrayHeader(lines.length);
   for (const l of lines) c.reply.simple(l);
@@ -686,9 +688,19 @@ export const commands: CommandSpec[] = [
       c.reply.mapHeader(2); c.reply.bulk('running_script'); c.reply.null(); c.reply.bulk('engines'); c.reply.mapHeader(0);
     }),
   ]),
+  // Scripting is out of scope; the script cache itself (LOAD/EXISTS/FLUSH) is kept so tools
+  // and transactions that manage scripts behave.
   container('script', 'scripting', '2.6.0', [
-    def('script|flush', -2, 'noscript', [0, 0, 0], 'scripting', '2.6.0', (c) => c.reply.ok()),
-    def('script|exists', -3, 'noscript', [0, 0, 0], 'scripting', '2.6.0', (c, argv) => { c.reply.arrayHeader(argv.length - 2); for (let i = 2; i < argv.length; i++) c.reply.integer(0); }),
+    def('script|flush', -2, 'noscript', [0, 0, 0], 'scripting', '2.6.0', (c) => { scriptCache.clear(); c.reply.ok(); }),
+    def('script|exists', -3, 'noscript', [0, 0, 0], 'scripting', '2.6.0', (c, argv) => {
+      c.reply.arrayHeader(argv.length - 2);
+      for (let i = 2; i < argv.length; i++) c.reply.integer(scriptCache.has(argv[i]!.toLowerCase()) ? 1 : 0);
+    }),
+    def('script|load', 3, 'noscript stale', [0, 0, 0], 'scripting', '2.6.0', (c, argv) => {
+      const sha = createHash('sha1').update(Buffer.from(argv[2]!, 'latin1')).digest('hex');
+      scriptCache.set(sha, argv[2]!);
+      c.reply.bulk(sha);
+    }),
   ]),
   container('cluster', 'cluster', '3.0.0', [
     def('cluster|keyslot', 3, 'stale', [0, 0, 0], 'cluster', '3.0.0', (c, argv) => c.reply.integer(keyHashSlot(argv[2]!))),

@@ -332,6 +332,37 @@ export const commands: CommandSpec[] = [
     c.server.dirty++;
     c.reply.ok();
   }),
+  def('migrate', -6, 'write', [3, 3, 1], 'generic', '2.6.0', (c, argv) => {
+    // MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH pw | AUTH2 user pw] [KEYS k…]
+    let keys = argv[3] === '' ? [] : [argv[3]!];
+    for (let i = 6; i < argv.length; i++) {
+      const o = argv[i]!.toLowerCase();
+      if (o === 'copy' || o === 'replace') continue;
+      if (o === 'auth' && i + 1 < argv.length) { c.redactArg(++i); continue; }
+      if (o === 'auth2' && i + 2 < argv.length) { c.redactArg(++i); c.redactArg(++i); continue; }
+      if (o === 'keys') {
+        if (argv[3] !== '') { c.reply.error('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string'); return; }
+        keys = argv.slice(i + 1);
+        break;
+      }
+      c.syntaxError();
+      return;
+    }
+    if (c.parseInt(argv[4]!) === null || c.parseInt(argv[5]!) === null) return;
+    if (!keys.some((k) => c.db.lookupRead(k) !== undefined)) { c.reply.simple('NOKEY'); return; }
+    // Moving data needs a connection to the target and DUMP payloads: not built yet.
+    c.reply.error('IOERR MIGRATE of existing keys is not supported by this server yet');
+  }, {
+    getKeys: (argv) => {
+      for (let i = 6; i < argv.length; i++) {
+        const o = argv[i]!.toLowerCase();
+        if (o === 'auth') { i++; continue; }
+        if (o === 'auth2') { i += 2; continue; }
+        if (o === 'keys') return argv.slice(i + 1).map((_, j) => i + 1 + j);
+      }
+      return argv[3] === '' ? [] : [3];
+    },
+  }),
   container('object', 'generic', '2.2.3', [
     def('object|encoding', 3, 'readonly', [2, 2, 1], 'generic', '2.2.3', (c, argv) => {
       const v = objectLookup(c, argv[2]!);

@@ -84,6 +84,8 @@ function setGeneric(c: CommandContext, key: string, val: string, flags: number, 
   if (expire !== null) {
     db.setExpire(key, at);
     c.notify('generic', 'expire', key);
+    // Relative TTLs propagate as an absolute time (replicas and the AOF must agree).
+    if (!(flags & OBJ_PXAT)) c.rewriteForPropagation(['SET', key, val, 'PXAT', String(at)]);
   }
   if (!(flags & OBJ_SET_GET)) { if (okReply) c.reply.ok(); else c.reply.integer(1); }
 }
@@ -248,6 +250,7 @@ export const commands: CommandSpec[] = [
     c.db.delete(key);
     c.signalModified(key);
     c.notify('generic', 'del', key);
+    c.rewriteForPropagation(['DEL', key]);
   }),
   def('getex', -2, 'write fast', [1, 1, 1], 'string', '6.2.0', (c, argv) => {
     const ext = parseExtended(c, argv, 2, true);
@@ -268,15 +271,18 @@ export const commands: CommandSpec[] = [
         c.db.delete(key);
         c.signalModified(key);
         c.notify('generic', 'del', key);
+        c.rewriteForPropagation(['DEL', key]);
       } else {
         c.db.setExpire(key, at);
         c.signalModified(key);
         c.notify('generic', 'expire', key);
+        c.rewriteForPropagation(['PEXPIREAT', key, String(at)]);
       }
     } else if (ext.flags & OBJ_PERSIST) {
       if (c.db.removeExpire(key)) {
         c.signalModified(key);
         c.notify('generic', 'persist', key);
+        c.rewriteForPropagation(['PERSIST', key]);
       }
     }
   }),
