@@ -116,11 +116,25 @@ export class ByteCounter {
     this.capacity = capacity;
     this.maxNameBytes = opts.maxNameBytes ?? 1024;
     this.#slabMax = opts.slabBytes ?? 16 << 20;
-    let slots = 16;
-    while (slots < capacity * 2) slots *= 2;
-    this.#mask = slots - 1;
-    this.#meta = new Int32Array(slots * 4);
+    // start small (cache-friendly for the usual few thousand names) and double at half full
+    this.#mask = 1023;
+    this.#meta = new Int32Array(1024 * 4);
     this.#slab = new Uint8Array(Math.min(this.#slabMax, 1 << 18));
+  }
+
+  #grow(): void {
+    const old = this.#meta;
+    const slots = (this.#mask + 1) * 2;
+    const mask = slots - 1;
+    const meta = new Int32Array(slots * 4);
+    for (let r = 0; r < old.length; r += 4) {
+      if (old[r + 3] === 0) continue;
+      let i = old[r]! & mask;
+      while (meta[(i << 2) + 3] !== 0) i = (i + 1) & mask;
+      meta.set(old.subarray(r, r + 4), i << 2);
+    }
+    this.#meta = meta;
+    this.#mask = mask;
   }
 
   /** Adds n to the count of buf[s, e). Returns false when the name cannot be tracked here. */
@@ -151,6 +165,10 @@ export class ByteCounter {
       i = (i + 1) & this.#mask;
     }
     if (this.#size >= this.capacity) return false;
+    if ((this.#size + 1) * 2 > this.#mask + 1) {
+      this.#grow();
+      return this.addHashed(buf, s, e, h, n);
+    }
     if (this.#slabUsed + len > this.#slab.length) {
       if (this.#slabUsed + len > this.#slabMax) return false;
       let size = this.#slab.length * 2;
