@@ -40,6 +40,14 @@ const SIZE_CLASSES: number[] = (() => {
 })();
 
 export function jemallocSize(size: number): number {
+  // Fast path, same classes as the table: multiples of 8 up to 64, then 4 per doubling.
+  if (size <= 64) return size <= 8 ? 8 : (size + 7) & ~7;
+  if (size <= 2 ** 40) {
+    let base = 64;
+    while (base * 2 < size) base *= 2;
+    const step = base / 4;
+    return Math.ceil(size / step) * step;
+  }
   let lo = 0;
   let hi = SIZE_CLASSES.length;
   while (lo < hi) {

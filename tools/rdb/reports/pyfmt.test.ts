@@ -49,3 +49,12 @@ describe('ByteOut and escaping', () => {
     expect(jsonQuote(Buffer.from([0xed, 0xa0, 0x80]), 'utf8')).toBe('"\\\\xED\\\\xA0\\\\x80"');
   });
 });
+
+import { jemallocSize } from './memory.js';
+describe('jemalloc size classes', () => {
+  it('fast path equals the class table', () => {
+    const table = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280];
+    for (let size = 1; size <= 1280; size++) expect(jemallocSize(size), String(size)).toBe(table.find((c) => c >= size));
+    expect(jemallocSize(1048577)).toBe(1310720);
+  });
+});

@@ -94,6 +94,17 @@ export class ByteOut {
     }
     if (n < 10) {
       buf[p++] = 0x30 + n;
+    } else if (n <= 0x7fffffff) {
+      let digits = 1;
+      for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
+      let q = p + digits;
+      p = q;
+      while (n >= 10) {
+        const nq = (n / 10) | 0;
+        buf[--q] = 0x30 + (n - nq * 10);
+        n = nq;
+      }
+      buf[--q] = 0x30 + n;
     } else {
       let digits = 1;
       for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
