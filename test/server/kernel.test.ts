@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/index.js';
 
 let srv: ServerHandle;

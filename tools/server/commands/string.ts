@@ -363,7 +363,7 @@ export const commands: CommandSpec[] = [
     if (incr === null) { c.reply.error('ERR value is not a valid float'); return; }
     const r = base + incr;
     if (!Number.isFinite(r)) { c.reply.error('ERR increment would produce NaN or Infinity'); return; }
-    const s = formatLongDouble(r);
+    const s = formatLongDouble(r, Math.abs(base) + Math.abs(incr));
     const existing = c.db.dict.get(key) as StringValue | undefined;
     if (existing && cur !== undefined) { existing.v = s; existing.raw = false; }
     else c.db.set(key, new StringValue(s), { keepTtl: true });

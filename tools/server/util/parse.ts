@@ -85,12 +85,13 @@ export function parseDouble(s: string): number | null {
  * the extra precision of long double hides binary rounding noise (1 + -1.1 = "-0.1"), which we
  * emulate by preferring the 15-significant-digit form when it is within rounding of the value.
  */
-export function formatLongDouble(v: number): string {
+export function formatLongDouble(v: number, operandScale = Math.abs(v)): string {
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   if (Number.isInteger(v) && Math.abs(v) < 1e17) return String(v);
+  // The rounding error of a double sum is bounded by the operands' magnitude (operandScale).
   const p15 = Number(v.toPrecision(15));
-  const chosen = Math.abs(p15 - v) <= Math.abs(v) * 4e-16 ? p15 : v;
+  const chosen = Math.abs(p15 - v) <= Math.max(Math.abs(v), operandScale) * 4.5e-16 ? p15 : v;
   let s = String(chosen);
   if (s.includes('e')) {
     // %Lg switches to exponent form only below 1e-4 or at/above 1e17
