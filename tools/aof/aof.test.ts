@@ -129,3 +129,26 @@ describe('misc', () => {
     expect(hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0')).toBe('e9c6d914c4b8d9ca');
   });
 });
+
+describe('stats', () => {
+  it('counts keys exactly, then estimates past maxKeys', async () => {
+    const { aofStats } = await import('./stats.js');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'redkit-aof-stats-'));
+    try {
+      const cmds: Buffer[] = [];
+      for (let i = 0; i < 30_000; i++) cmds.push(enc(['SET', `key:${i}`, 'v']), enc(['INCR', `key:${i % 10}`]));
+      writeFileSync(join(dir, 'a.aof'), Buffer.concat([Buffer.from('#TS:100\r\n'), ...cmds, Buffer.from('#TS:160\r\n')]));
+      const exact = await aofStats(join(dir, 'a.aof'));
+      expect(exact).toMatchObject({ commands: 60_000, keys: 30_000, keysEstimated: false, firstTimestamp: 100, lastTimestamp: 160 });
+      expect(exact.byCommand.set!.count).toBe(30_000);
+      const est = await aofStats(join(dir, 'a.aof'), { maxKeys: 1000 });
+      expect(est.keysEstimated).toBe(true);
+      expect(Math.abs(est.keys - 30_000) / 30_000).toBeLessThan(0.03);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -13,8 +13,8 @@ export interface AofStats {
   byCommand: Record<string, { count: number; bytes: number }>;
   dbs: Record<string, number>;
   keys: number;
-  /** True when `keys` stopped counting at maxKeys (then it is a lower bound). */
-  keysCapped: boolean;
+  /** True when there were more than `maxKeys` distinct keys: `keys` is then a HyperLogLog estimate (~1% error). */
+  keysEstimated: boolean;
   transactions: number;
   annotations: number;
   firstTimestamp: number | undefined;
@@ -26,14 +26,16 @@ const KEYLESS = new Set(['select', 'multi', 'exec', 'discard', 'flushall', 'flus
 
 export async function aofStats(input: string | AofLayout, opts: { maxKeys?: number; progress?: (done: number, total: number) => void } = {}): Promise<AofStats> {
   const layout = typeof input === 'string' ? await resolveLayout(input) : input;
-  const maxKeys = opts.maxKeys ?? 1_000_000;
+  const maxKeys = opts.maxKeys ?? 200_000;
   const st: AofStats = {
     files: layout.parts.map((p) => ({ name: p.name, size: p.size, rdbBytes: p.rdbEnd })),
     totalBytes: layout.parts.reduce((a, p) => a + p.size, 0),
-    commands: 0, byCommand: {}, dbs: {}, keys: 0, keysCapped: false, transactions: 0, annotations: 0,
+    commands: 0, byCommand: {}, dbs: {}, keys: 0, keysEstimated: false, transactions: 0, annotations: 0,
     firstTimestamp: undefined, lastTimestamp: undefined, damage: [],
   };
-  const keys = new Set<string>();
+  // exact up to maxKeys distinct keys, then a HyperLogLog estimate: memory stays bounded
+  let keys: Set<string> | undefined = new Set<string>();
+  const hll = new HyperLogLog();
   for await (const batch of readAofSetBatches(layout, opts.progress ? { salvage: true, progress: opts.progress } : { salvage: true })) for (const rec of batch) {
     if (rec.kind === 'rdb') continue;
     if (rec.kind === 'annotation') {
@@ -52,19 +54,49 @@ export async function aofStats(input: string | AofLayout, opts: { maxKeys?: numb
     c.bytes += rec.length;
     st.dbs[rec.db] = (st.dbs[rec.db] ?? 0) + 1;
     if (name === 'multi') st.transactions++;
-    if (!KEYLESS.has(name) && COMMAND_ARITY[name] !== undefined && rec.args.length > 1 && !st.keysCapped) {
-      keys.add(`${rec.db}\u0000${rec.args[1]!.toString('latin1')}`);
-      if (keys.size >= maxKeys) st.keysCapped = true;
+    if (!KEYLESS.has(name) && COMMAND_ARITY[name] !== undefined && rec.args.length > 1) {
+      const k = rec.args[1]!;
+      hll.add(k, rec.db);
+      if (keys) {
+        keys.add(`${rec.db}\u0000${k.toString('latin1')}`);
+        if (keys.size > maxKeys) keys = undefined;
+      }
     }
   }
-  st.keys = keys.size;
+  st.keys = keys ? keys.size : Math.round(hll.estimate());
+  st.keysEstimated = !keys;
   return st;
+}
+
+/** HyperLogLog with 2^14 registers (16 KiB, ~0.8% standard error) over a 32-bit FNV-1a + mix hash. */
+class HyperLogLog {
+  readonly #reg = new Uint8Array(1 << 14);
+
+  add(key: Uint8Array, db: number): void {
+    let h = (0x811c9dc5 ^ db) >>> 0;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+    // murmur3 finaliser: spreads the bits FNV leaves correlated
+    h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+    const idx = h >>> 18;
+    const rest = (h << 14) >>> 0;
+    const rank = rest === 0 ? 19 : Math.clz32(rest) + 1;
+    if (rank > this.#reg[idx]!) this.#reg[idx] = rank;
+  }
+
+  estimate(): number {
+    const m = this.#reg.length;
+    let sum = 0;
+    let zeros = 0;
+    for (const r of this.#reg) { sum += 2 ** -r; if (r === 0) zeros++; }
+    const e = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
+    return e <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : e;
+  }
 }
 
 export function formatStats(s: AofStats): string {
   const out: string[] = [];
   for (const f of s.files) out.push(`file ${f.name}: ${f.size} bytes${f.rdbBytes ? ` (RDB part ${f.rdbBytes} bytes)` : ''}`);
-  out.push(`commands: ${s.commands}`, `distinct keys (first key of each command, per db): ${s.keys}${s.keysCapped ? '+ (counting stopped)' : ''}`);
+  out.push(`commands: ${s.commands}`, `distinct keys (first key of each command, per db): ${s.keysEstimated ? '~' : ''}${s.keys}${s.keysEstimated ? ' (HyperLogLog estimate)' : ''}`);
   out.push(`transactions: ${s.transactions}`, `annotations: ${s.annotations}`);
   if (s.firstTimestamp !== undefined) {
     out.push(`time span: ${new Date(s.firstTimestamp * 1000).toISOString()} .. ${new Date(s.lastTimestamp! * 1000).toISOString()} (${s.lastTimestamp! - s.firstTimestamp} s)`);
