@@ -38,6 +38,8 @@ function sha256(s: string): string {
 
 export class Acl {
   readonly users = new Map<string, User>();
+  /** Bumped on every change (callers cache permission facts). */
+  generation = 0;
   readonly #host: AclHost;
   log: { count: number; reason: string; context: string; object: string; username: string; createdAt: number; updatedAt: number; clientInfo: string }[] = [];
 
@@ -65,6 +67,7 @@ export class Acl {
   }
 
   setDefaultPassword(pass: string | null): void {
+    this.generation++;
     const d = this.users.get('default')!;
     d.passwords.clear();
     if (pass === null) d.nopass = true;
@@ -90,6 +93,7 @@ export class Acl {
       if (err) return `ERR Error in ACL SETUSER modifier '${rule}': ${err}`;
     }
     this.users.set(name, u);
+    this.generation++;
     return null;
   }
 
@@ -143,6 +147,7 @@ export class Acl {
 
   deleteUser(name: string): boolean {
     if (name === 'default') return false;
+    this.generation++;
     return this.users.delete(name);
   }
 

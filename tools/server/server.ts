@@ -601,7 +601,7 @@ export class ServerState implements DbHost {
       this.#reject(c, spec, 'ERR Command not allowed inside a transaction');
       return;
     }
-    if (c.user !== 'default' || !this.acl.defaultIsAllPowerful()) {
+    if (c.user !== 'default' || !this.#defaultAllPowerful()) {
       const err = this.acl.check(c, spec, argv);
       if (err) { this.#reject(c, spec, err); return; }
     }
@@ -615,8 +615,9 @@ export class ServerState implements DbHost {
         return;
       }
     }
-    const queuedWrite = isExec && c.multi !== null && c.multi.some((q) => q.spec.flags.includes('write'));
-    const isWriteCmd = flags.includes('write') || queuedWrite;
+    const isWriteCmd = this.minReplicasToWrite > 0 || this.masterHost !== null
+      ? flags.includes('write') || (isExec && c.multi !== null && c.multi.some((q) => q.spec.flags.includes('write')))
+      : false;
     if (isWriteCmd && this.minReplicasToWrite > 0 && this.replicas.size < this.minReplicasToWrite && !c.isMaster) {
       this.#reject(c, spec, 'NOREPLICAS Not enough good replicas to write.');
       return;
@@ -673,12 +674,19 @@ export class ServerState implements DbHost {
     c.reply.error(msg.replace(/[\r\n]/g, ' '));
   }
 
+  /** Cached per spec: the stats record (reset by CONFIG RESETSTAT through the generation). */
+  #statsGen = 0;
+  readonly #specStats = new WeakMap<CommandSpec, [number, CommandStats]>();
+
   cmdStats(spec: CommandSpec): CommandStats {
+    const cached = this.#specStats.get(spec);
+    if (cached !== undefined && cached[0] === this.#statsGen) return cached[1];
     let s = this.commandStats.get(spec.name);
     if (s === undefined) {
       s = { calls: 0, usec: 0, rejected: 0, failed: 0, hist: new LatencyHistogram() };
       this.commandStats.set(spec.name, s);
     }
+    this.#specStats.set(spec, [this.#statsGen, s]);
     return s;
   }
 
@@ -1021,6 +1029,17 @@ export class ServerState implements DbHost {
     this.afterEvent();
   }
 
+  #aclGen = -1;
+  #aclAllPowerful = true;
+  /** Whether the default user may run everything (cached until an ACL change). */
+  #defaultAllPowerful(): boolean {
+    if (this.#aclGen !== this.acl.generation) {
+      this.#aclGen = this.acl.generation;
+      this.#aclAllPowerful = this.acl.defaultIsAllPowerful();
+    }
+    return this.#aclAllPowerful;
+  }
+
   // ---------------------------------------------------------------- memory / eviction
   #memBaseline = 0;
   #memCache = 0;
@@ -1173,6 +1192,7 @@ export class ServerState implements DbHost {
       this.stats[k] = 0;
     }
     this.commandStats.clear();
+    this.#statsGen++;
     this.errorStats.clear();
     this.statsResetAt = this.clock();
   }

@@ -37,40 +37,68 @@ function parseBitOffset(c: CommandContext, s: string, hash: boolean, bits: numbe
 }
 
 /**
- * Bitmaps edited in place: SETBIT/BITFIELD on a 1 MB string would otherwise rebuild the
- * whole latin1 string per call. A string value that a bit command writes keeps its bytes in a
- * Buffer (with spare capacity) and exposes `v` through an accessor that materializes the string
- * only when someone reads it (GET, DUMP, persistence); any other writer assigning `v` turns it
- * back into a plain string value.
+ * Byte-backed string values. SETBIT/BITFIELD on a 1 MB string, or PFADD on a 12 KB dense HLL,
+ * would otherwise rebuild the whole latin1 string per call. Such a value keeps its bytes in the
+ * owner's structure and exposes `v` through an accessor that materializes the string only when
+ * something reads it (GET, DUMP, persistence) and caches it until the next in-place edit. Any
+ * other writer assigning `v` turns it back into a plain string value. One owner at a time: an
+ * owner re-derives its state when `lazyOwner(v)` is not its own object anymore.
  */
-interface BitState {
-  buf: Buffer;
-  len: number;
+interface Lazy {
+  owner: object;
+  materialize: () => string;
   str: string | null;
 }
-const bitStates = new WeakMap<StringValue, BitState>();
+const lazies = new WeakMap<StringValue, Lazy>();
 
-function attach(v: StringValue, buf: Buffer, len: number): BitState {
-  const st: BitState = { buf, len, str: null };
-  bitStates.set(v, st);
+export function makeLazy(v: StringValue, owner: object, materialize: () => string): void {
+  const lz: Lazy = { owner, materialize, str: null };
+  lazies.set(v, lz);
   Object.defineProperty(v, 'v', {
     configurable: true,
     enumerable: true,
     get(): string {
-      if (st.str === null) st.str = st.buf.latin1Slice(0, st.len);
-      return st.str;
+      if (lz.str === null) lz.str = lz.materialize();
+      return lz.str;
     },
     set(x: string) {
-      bitStates.delete(v);
+      lazies.delete(v);
       Object.defineProperty(v, 'v', { value: x, writable: true, configurable: true, enumerable: true });
     },
   });
+}
+
+/** The current owner of a byte-backed value, if any. */
+export function lazyOwner(v: StringValue): object | undefined {
+  return lazies.get(v)?.owner;
+}
+
+/** After an in-place edit by the owner: drop the cached string. */
+export function lazyEdited(v: StringValue): void {
+  const lz = lazies.get(v);
+  if (lz) lz.str = null;
+  v.raw = true;
+}
+
+interface BitState {
+  buf: Buffer;
+  len: number;
+}
+
+function bitStateOf(v: StringValue): BitState | undefined {
+  const o = lazyOwner(v) as BitState | undefined;
+  return o && (o as { buf?: unknown }).buf instanceof Buffer ? o : undefined;
+}
+
+function attach(v: StringValue, buf: Buffer, len: number): BitState {
+  const st: BitState = { buf, len };
+  makeLazy(v, st, () => st.buf.latin1Slice(0, st.len));
   return st;
 }
 
 /** The bytes of a string value for reading (no copy when the value is in bitmap mode). */
 function readBytes(v: StringValue): Uint8Array {
-  const st = bitStates.get(v);
+  const st = bitStateOf(v);
   return st ? st.buf.subarray(0, st.len) : Buffer.from(v.v, 'latin1');
 }
 
@@ -96,7 +124,7 @@ function lookupForBitWrite(c: CommandContext, key: string, maxbit: number): { v:
     c.db.add(key, v);
     return { v, st, dirty: true };
   }
-  let st = bitStates.get(cur);
+  let st = bitStateOf(cur);
   if (!st) {
     const b = Buffer.from(cur.v, 'latin1');
     st = attach(cur, b, b.length);
@@ -107,9 +135,8 @@ function lookupForBitWrite(c: CommandContext, key: string, maxbit: number): { v:
 }
 
 /** After an in-place edit: drop the materialized string. */
-function touched(v: StringValue, st: BitState): void {
-  st.str = null;
-  v.raw = true;
+function touched(v: StringValue, _st: BitState): void {
+  lazyEdited(v);
 }
 
 function setbit(c: CommandContext, argv: string[]): void {
@@ -150,7 +177,7 @@ function getbit(c: CommandContext, argv: string[]): void {
   }
   const byte = Math.floor(off / 8);
   const bit = 7 - (off % 8);
-  const st = bitStates.get(v);
+  const st = bitStateOf(v);
   let bitval: number;
   if (st) bitval = byte < st.len ? st.buf[byte]! & (1 << bit) : 0;
   else bitval = byte < v.v.length ? v.v.charCodeAt(byte) & (1 << bit) : 0;

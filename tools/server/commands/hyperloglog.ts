@@ -5,6 +5,7 @@
  */
 import type { CommandContext, CommandSpec } from '../command.js';
 import { StringValue } from '../types/string.js';
+import { lazyEdited, lazyOwner, makeLazy } from './bitops.js';
 import {
   HLL_DENSE,
   HLL_DENSE_SIZE,
@@ -22,24 +23,29 @@ const ERR_INVALID_HLL = 'INVALIDOBJ Corrupted HLL object detected';
 const ERR_NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 
 /**
- * Decoded HLLs cached per string value: PFADD on a 12 KB dense HLL would otherwise convert the
- * whole string to bytes and back on every call. The cache is valid while the value's bytes are
- * the very string we produced (any other writer replaces `v`).
+ * The decoded HLL lives beside the string value (a byte-backed value, see bitops.ts makeLazy):
+ * PFADD edits the registers in place and the 12 KB string is only rebuilt when read.
  */
-const cache = new WeakMap<StringValue, { s: string; h: Hll }>();
+interface HllState {
+  h: Hll;
+}
 
 function hllOf(v: StringValue): Hll {
-  const hit = cache.get(v);
-  if (hit && hit.s === v.v) return hit.h;
+  const o = lazyOwner(v) as HllState | undefined;
+  if (o && (o as { h?: unknown }).h instanceof Hll) return o.h;
   const h = Hll.fromLatin1(v.v);
-  cache.set(v, { s: v.v, h });
+  const st: HllState = { h };
+  makeLazy(v, st, () => st.h.toLatin1());
   return h;
 }
 
 function store(v: StringValue, h: Hll): void {
-  v.v = h.toLatin1();
-  v.raw = true;
-  cache.set(v, { s: v.v, h });
+  const o = lazyOwner(v) as HllState | undefined;
+  if (!o || o.h !== h) {
+    const st: HllState = { h };
+    makeLazy(v, st, () => st.h.toLatin1());
+  }
+  lazyEdited(v);
 }
 
 function sparseMaxBytes(c: CommandContext): number {

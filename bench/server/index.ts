@@ -1,0 +1,115 @@
+/**
+ * Server benchmark: redis-benchmark against the built-in server and against a real
+ * redis-server in the same run (same flags: -c 50, -P 1 and -P 16, -r 100000), printing
+ * requests/s and p50/p99 side by side with the ratio; then memory per key for 1M small string
+ * keys (DEBUG POPULATE) from each server's RSS growth.
+ *
+ *   npm run build && node dist/bench/server/index.js [--n 50000] [--n16 300000] [--tests ping,set] [--keys 1000000]
+ *
+ * Both servers run as separate processes on this host, as does redis-benchmark: on a shared
+ * 2-core machine absolute numbers move a lot between runs; the ratio is what to read.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TESTS = 'ping,set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100';
+
+interface Row { rps: number; p50: number; p99: number; }
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : def;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const p = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitPort(port: number, ms = 10000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+function cli(port: number, ...args: string[]): string {
+  return spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout;
+}
+
+function bench(port: number, pipeline: number, n: number, tests: string): Map<string, Row> {
+  cli(port, 'FLUSHALL');
+  const r = spawnSync('redis-benchmark', ['-p', String(port), '-c', '50', '-P', String(pipeline), '-n', String(n), '-r', '100000', '-t', tests, '--csv'], { encoding: 'utf8', timeout: 600_000 });
+  const out = new Map<string, Row>();
+  for (const line of r.stdout.split('\n')) {
+    const f = line.split('","').map((x) => x.replace(/"/g, ''));
+    if (f.length < 8 || f[0] === 'test') continue;
+    out.set(f[0]!, { rps: Number(f[1]), p50: Number(f[4]), p99: Number(f[6]) });
+  }
+  return out;
+}
+
+function rssOf(port: number): number {
+  const m = /used_memory_rss:(\d+)/.exec(cli(port, 'INFO', 'memory'));
+  return m ? Number(m[1]) : 0;
+}
+
+async function main(): Promise<void> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = path.resolve(here, '../../..');
+  const n1 = Number(arg('n', '50000'));
+  const n16 = Number(arg('n16', '300000'));
+  const tests = arg('tests', TESTS);
+  const keys = Number(arg('keys', '1000000'));
+  const ourPort = await freePort();
+  const realPort = await freePort();
+  const procs: ChildProcess[] = [];
+  procs.push(spawn(process.execPath, [path.join(root, 'bin/redkit.js'), 'server', '--port', String(ourPort), '--save', ''], { stdio: 'ignore' }));
+  procs.push(spawn('redis-server', ['--port', String(realPort), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' }));
+  try {
+    await waitPort(ourPort);
+    await waitPort(realPort);
+    for (const p of [1, 16]) {
+      const n = p === 1 ? n1 : n16;
+      const ours = bench(ourPort, p, n, tests);
+      const real = bench(realPort, p, n, tests);
+      console.log(`\n-c 50 -P ${p} -n ${n} -r 100000`);
+      console.log(`${'test'.padEnd(22)} ${'redkit rps'.padStart(11)} ${'p50'.padStart(7)} ${'p99'.padStart(7)} | ${'redis rps'.padStart(11)} ${'p50'.padStart(7)} ${'p99'.padStart(7)} | ratio`);
+      for (const [name, rr] of real) {
+        const o = ours.get(name);
+        const fmt = (x: Row | undefined) => (x ? `${x.rps.toFixed(0).padStart(11)} ${x.p50.toFixed(3).padStart(7)} ${x.p99.toFixed(3).padStart(7)}` : 'ERR'.padStart(27));
+        console.log(`${name.padEnd(22)} ${fmt(o)} | ${fmt(rr)} | ${o ? (o.rps / rr.rps).toFixed(2) : '-'}x`);
+      }
+    }
+    // Memory per key: 1M small string keys (DEBUG POPULATE -> "key:N" = "value:N").
+    cli(ourPort, 'FLUSHALL');
+    cli(realPort, 'FLUSHALL');
+    await new Promise((r) => setTimeout(r, 500));
+    const before = [rssOf(ourPort), rssOf(realPort)];
+    cli(ourPort, 'DEBUG', 'POPULATE', String(keys));
+    cli(realPort, 'DEBUG', 'POPULATE', String(keys));
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = [rssOf(ourPort), rssOf(realPort)];
+    const per = [(after[0]! - before[0]!) / keys, (after[1]! - before[1]!) / keys];
+    console.log(`\nmemory per key (${keys} string keys, RSS growth): redkit ${per[0]!.toFixed(1)} B, redis ${per[1]!.toFixed(1)} B, ratio ${(per[0]! / per[1]!).toFixed(2)}x`);
+  } finally {
+    for (const p of procs) p.kill('SIGKILL');
+  }
+}
+
+await main();
