@@ -7,17 +7,23 @@
 import { Command, CommanderError } from 'commander';
 import { isRedkitError } from '../errors.js';
 import type { CliContext, RegisterCommands } from './context.js';
-import { register as registerRdb } from './rdb.js';
-import { register as registerAof } from './aof.js';
-import { register as registerMonitor } from './monitor.js';
-import { register as registerSlot } from './slot.js';
-import { register as registerServer } from './server.js';
-import { register as registerExporter } from './exporter.js';
-import { register as registerStart } from './start.js';
 
-const FAMILIES: RegisterCommands[] = [registerRdb, registerAof, registerMonitor, registerSlot, registerServer, registerExporter, registerStart];
+/**
+ * Family modules by top-level command name. Each is imported only when its command runs (or all
+ * of them for help and unknown commands): a family pulls in its whole library (the server, the
+ * exporter's fastify, the RDB reports), and `redkit slot` should not pay for `redkit server`.
+ */
+const FAMILIES: Record<string, () => Promise<{ register: RegisterCommands }>> = {
+  rdb: () => import('./rdb.js'),
+  aof: () => import('./aof.js'),
+  monitor: () => import('./monitor.js'),
+  slot: () => import('./slot.js'),
+  server: () => import('./server.js'),
+  exporter: () => import('./exporter.js'),
+  start: () => import('./start.js'),
+};
 
-export function buildProgram(ctx: CliContext): Command {
+export async function buildProgram(ctx: CliContext, argv: string[] = []): Promise<Command> {
   const program = new Command('redkit')
     .description('Redis persistence files (RDB, AOF), MONITOR analysis, hash slots, exporter and a built-in server')
     .version('0.1.0')
@@ -26,13 +32,15 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     });
-  for (const register of FAMILIES) register(program, ctx);
+  const first = argv[0];
+  const load = first !== undefined && Object.hasOwn(FAMILIES, first) ? [FAMILIES[first]!] : Object.values(FAMILIES);
+  for (const family of await Promise.all(load.map((f) => f()))) family.register(program, ctx);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = { exitCode: 0, stdout: process.stdout, stderr: process.stderr };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
