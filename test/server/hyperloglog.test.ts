@@ -126,6 +126,25 @@ describe.skipIf(!haveRealRedis())('HyperLogLog: differential against real redis-
     }
   });
 
+  it('HLLs edited by bit and string commands behave the same', async () => {
+    const run = async (r: Redis, args: (string | number)[]): Promise<unknown> => {
+      try {
+        const v = await r.callBuffer(String(args[0]), ...args.slice(1).map(String));
+        return Buffer.isBuffer(v) ? v.toString('hex') : v;
+      } catch (e) {
+        return `ERR:${(e as Error).message}`;
+      }
+    };
+    const els = Array.from({ length: 400 }, (_, i) => `x${i}`);
+    const cmds: (string | number)[][] = [
+      ['del', 'mx'], ['pfadd', 'mx', ...els.slice(0, 50)], ['setbit', 'mx', 160, 1], ['pfcount', 'mx'], ['get', 'mx'],
+      ['pfadd', 'mx', 'more'], ['pfcount', 'mx'], ['del', 'mx'], ['pfadd', 'mx', ...els], ['pfdebug', 'todense', 'mx'],
+      ['setbit', 'mx', 1000, 1], ['pfcount', 'mx'], ['pfadd', 'mx', 'y1', 'y2'], ['pfcount', 'mx'], ['get', 'mx'],
+      ['setrange', 'mx', 20, 'abc'], ['pfcount', 'mx'], ['append', 'mx', 'zz'], ['pfcount', 'mx'],
+    ];
+    for (const c of cmds) expect(await run(a, c), JSON.stringify(c)).toEqual(await run(b, c));
+  });
+
   it('HLLs written by real Redis count and merge identically here', async () => {
     await b.del('r1', 'r2');
     const e1: string[] = [];
