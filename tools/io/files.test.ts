@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,5 +33,31 @@ describe('AtomicOutput', () => {
     await out2.write('half');
     await out2.abort();
     expect(readdirSync(dir)).toEqual(['out.txt']);
+  });
+});
+
+describe('openInput options', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redkit-io-'));
+  const path = join(dir, 'data.bin');
+  const data = Buffer.from(Array.from({ length: 3_000_000 }, (_, i) => i % 251));
+  writeFileSync(path, data);
+
+  async function collect(source: AsyncIterable<Buffer>, copy: boolean): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const c of source) parts.push(copy ? Buffer.from(c) : c);
+    return Buffer.concat(parts);
+  }
+
+  it('reads a byte range, with and without reused buffers', async () => {
+    for (const reuseBuffers of [false, true]) {
+      const whole = await openInput(path, { reuseBuffers });
+      expect(whole.size).toBe(data.length);
+      expect((await collect(whole.source, true)).equals(data)).toBe(true);
+      const part = await openInput(path, { reuseBuffers, start: 1_000_001, end: 2_500_000 });
+      expect(part.size).toBe(1_499_999);
+      expect((await collect(part.source, true)).equals(data.subarray(1_000_001, 2_500_000))).toBe(true);
+      const empty = await openInput(path, { reuseBuffers, start: 10, end: 10 });
+      expect((await collect(empty.source, true)).length).toBe(0);
+    }
   });
 });

@@ -26,7 +26,20 @@ export interface InputInfo {
   name: string;
 }
 
-export async function openInput(path: string): Promise<InputInfo> {
+export interface OpenInputOptions {
+  /**
+   * Read a plain file into two alternating buffers instead of allocating a Buffer per chunk.
+   * Each chunk is then valid only until the consumer asks for the chunk after next: for
+   * consumers that copy what they keep (parsers). Saves tens of MB of RSS on big inputs, where
+   * fresh chunks pile up as external memory until a GC runs.
+   */
+  reuseBuffers?: boolean;
+  /** Byte range of a plain file to read: [start, end). */
+  start?: number;
+  end?: number;
+}
+
+export async function openInput(path: string, opts: OpenInputOptions = {}): Promise<InputInfo> {
   if (path === '-') {
     return { source: process.stdin as AsyncIterable<Buffer>, size: undefined, name: '<stdin>' };
   }
@@ -40,15 +53,60 @@ export async function openInput(path: string): Promise<InputInfo> {
   if (path.endsWith('.lz4')) {
     return { source: lz4Source(path), size: undefined, name: path };
   }
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
-  return { source: wrapErrors(stream, path), size: st.size, name: path };
+  const start = opts.start ?? 0;
+  const end = Math.min(opts.end ?? st.size, st.size);
+  const size = Math.max(0, end - start);
+  if (opts.reuseBuffers) return { source: reusedBufferChunks(path, start, end), size, name: path };
+  if (size === 0) return { source: emptySource(), size, name: path };
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK, start, end: end - 1 });
+  return { source: wrapErrors(stream, path), size, name: path };
 }
+
+async function* emptySource(): ByteSource {}
 
 async function* wrapErrors(stream: Readable, path: string): ByteSource {
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
     throw fromSystemError(err, path);
+  }
+}
+
+/**
+ * Yields views of two alternating buffers: while the consumer parses one chunk, the next is
+ * being read into the other. Each chunk is valid until the consumer asks for the one after next.
+ */
+async function* reusedBufferChunks(path: string, start: number, end: number): ByteSource {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw fromSystemError(err, path);
+  }
+  let pos = start;
+  const read = (b: Buffer): Promise<number> => {
+    const len = Math.min(b.length, end - pos);
+    if (len <= 0) return Promise.resolve(0);
+    const at = pos;
+    pos += len;
+    return fh.read(b, 0, len, at).then((r) => r.bytesRead, (err: unknown) => { throw fromSystemError(err, path); });
+  };
+  let cur = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, end - start)));
+  let other = Buffer.allocUnsafe(cur.length);
+  let pending: Promise<number> | undefined = read(cur);
+  try {
+    for (;;) {
+      const n = await pending;
+      pending = undefined;
+      if (!n) return;
+      const chunk = cur.subarray(0, n);
+      [cur, other] = [other, cur];
+      pending = read(cur);
+      yield chunk;
+    }
+  } finally {
+    if (pending) await pending.catch(() => undefined);
+    await fh.close();
   }
 }
 
