@@ -36,6 +36,17 @@ export function logicalType(t: RdbValueType): string {
  * Python-only syntax `(?P<name>` / `(?P=name)` is mapped to JS's named groups.
  */
 export function pythonRegex(pattern: string): RegExp {
+  // A leading inline-flag group `(?i)`, `(?s)`, `(?m)`, `(?is)`, ... becomes JS flags.
+  let flags = 'y';
+  const lead = /^\(\?([aiLmsux]+)\)/.exec(pattern);
+  if (lead) {
+    for (const f of lead[1]!) {
+      if (f === 'i' || f === 'm' || f === 's') flags += f;
+      else if (f !== 'a' && f !== 'u' && f !== 'L') throw new RedkitError('REDKIT_E_USAGE', `regular expression flag (?${f}) is not supported: ${JSON.stringify(pattern)}`);
+    }
+    pattern = pattern.slice(lead[0].length);
+  }
+  const dotAll = flags.includes('s');
   const bytes = latin1(Buffer.from(pattern, 'utf8'));
   let out = '';
   let inClass = false;
@@ -63,7 +74,7 @@ export function pythonRegex(pattern: string): RegExp {
       continue;
     }
     if (c === '.') {
-      out += '[^\\n]';
+      out += dotAll ? '[\\s\\S]' : '[^\\n]';
       continue;
     }
     if (c === '(' && bytes.startsWith('(?P<', i)) {
@@ -81,7 +92,7 @@ export function pythonRegex(pattern: string): RegExp {
   }
   try {
     // Sticky + lastIndex 0 = Python's re.match: anchored at the start, not at the end.
-    return new RegExp(out, 'y');
+    return new RegExp(out, flags);
   } catch (err) {
     throw new RedkitError('REDKIT_E_USAGE', `invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`, { cause: err });
   }

@@ -58,3 +58,25 @@ describe('jemalloc size classes', () => {
     expect(jemallocSize(1048577)).toBe(1310720);
   });
 });
+
+import { pythonRegex } from './filters.js';
+describe('Python regex (re.match on bytes)', () => {
+  const m = (re: string, s: string) => {
+    const r = pythonRegex(re);
+    r.lastIndex = 0;
+    return r.test(s);
+  };
+  it('anchors at the start only, . excludes only \\n, inline flags', () => {
+    expect(m('k.*', 'k1')).toBe(true);
+    expect(m('1', 'k1')).toBe(false);
+    expect(m('a.b', 'a\rb')).toBe(true);
+    expect(m('a.b', 'a\nb')).toBe(false);
+    expect(m('(?i)USER', 'user:1')).toBe(true);
+    expect(m('(?s)a.b', 'a\nb')).toBe(true);
+    expect(m('(?P<x>a)(?P=x)', 'aa')).toBe(true);
+    expect(m('x\\Z', 'x')).toBe(true);
+    expect(m('x\\Z', 'xy')).toBe(false);
+    expect(m('[.]', '.')).toBe(true);
+    expect(m('[.]', 'a')).toBe(false);
+  });
+});
