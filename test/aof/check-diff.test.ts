@@ -169,6 +169,15 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
     { name: 'manifest: path as file name', make: multiDir('resp', (d) => setManifest(d, manifestOf(d).replace('file ', 'file ../'))) },
     { name: 'manifest: odd field count', make: multiDir('resp', (d) => setManifest(d, manifestOf(d).replace('type i', 'type i extra'))) },
     { name: 'manifest: unbalanced quotes', make: multiDir('resp', (d) => setManifest(d, manifestOf(d).replace('file ', 'file "'))) },
+    { name: 'multi-part: timestamp cut in the last file', ts: '1500', make: multiDir('resp', (d) => {
+      const f = join(d, incrName(d));
+      const b = readFileSync(f);
+      const starts = commandStarts(b);
+      writeFileSync(f, withTs(b, starts[Math.floor(starts.length / 3)]!, starts[Math.floor(starts.length / 2)]!));
+    }) },
+    { name: 'multi-part: timestamp past the target in a file that is not the last', ts: '1500', make: multiDir('resp', (d) => {
+      writeFileSync(join(d, baseName(d)), Buffer.concat([Buffer.from('#TS:1000\r\n'), encodeAofCommand(['SET', 'x', '1']), Buffer.from('#TS:2000\r\n'), encodeAofCommand(['SET', 'y', '1'])]));
+    }) },
     { name: 'missing path', make: (d) => join(d, 'nope.aof') },
   ];
 
