@@ -272,3 +272,57 @@ describe('COPY of a stream', () => {
     expect(pending[0]).toBe(1);
   });
 });
+
+/** Sends HELLO 3 then `cmds` on a raw socket; returns the reply lines after HELLO's. */
+async function resp3Lines(port: number, cmds: string[][]): Promise<string[]> {
+  const { connect } = await import('node:net');
+  const { encodeCommand } = await import('../../tools/resp/index.js');
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let stage = 0;
+    sock.on('error', reject);
+    sock.on('data', (d: Buffer) => {
+      if (stage === 0) {
+        stage = 1;
+        for (const c of cmds) sock.write(encodeCommand(c));
+        sock.write(encodeCommand(['ECHO', 'END-OF-TEST']));
+        return;
+      }
+      chunks.push(d);
+      if (Buffer.concat(chunks).includes('END-OF-TEST')) {
+        sock.end();
+        resolve(Buffer.concat(chunks).toString('latin1').split('\r\n'));
+      }
+    });
+    sock.write(encodeCommand(['HELLO', '3']));
+  });
+}
+
+describe.skipIf(!haveRealRedis())('RESP3 replies byte-identical to real redis-server', () => {
+  let srv: ServerHandle;
+  let real: RealRedis;
+  beforeAll(async () => {
+    srv = await startServer({ port: 0 });
+    real = await startRealRedis();
+  });
+  afterAll(async () => {
+    await srv.close();
+    await real.stop();
+  });
+  it('same bytes (clock values aside)', async () => {
+    const cmds = [
+      ['del', 's3'], ['xadd', 's3', '1-1', 'a', 'b'], ['xadd', 's3', '2-1', 'c', 'd'], ['xgroup', 'create', 's3', 'g', '0'],
+      ['xread', 'count', '1', 'streams', 's3', '0'], ['xreadgroup', 'group', 'g', 'c', 'streams', 's3', '>'],
+      ['xinfo', 'groups', 's3'], ['xinfo', 'stream', 's3'], ['xpending', 's3', 'g'], ['xautoclaim', 's3', 'g', 'c2', '0', '0'],
+      ['xread', 'streams', 'nokey', '0'], ['xrange', 's3', '-', '+', 'COUNT', '0'], ['xinfo', 'stream', 's3', 'full'],
+    ];
+    const a = await resp3Lines(srv.port, cmds);
+    const b = await resp3Lines(real.port, cmds);
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) {
+      if (/^:\d{13}$/.test(a[i]!) && /^:\d{13}$/.test(b[i]!)) continue;
+      expect(a[i], `line ${i}`).toBe(b[i]);
+    }
+  });
+});

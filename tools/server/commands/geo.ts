@@ -96,7 +96,7 @@ function humanDouble(n: number): string {
 }
 
 function replyCoord(c: CommandContext, n: number): void {
-  if (c.client.resp === 3) c.reply.double(n);
+  if (c.client.resp === 3) c.reply.double(n, humanDouble(n));
   else c.reply.bulk(humanDouble(n));
 }
 
