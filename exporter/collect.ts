@@ -11,7 +11,7 @@
  *   master_repl_offset:6475255
  */
 import { CONFIG_GAUGES, INFO_COUNTERS, INFO_GAUGES, REDACTED_CONFIG } from './metrics.js';
-import { ReplyError, type RespValue } from './connection.js';
+import type { RespValue } from '../tools/resp/index.js';
 import { MetricSet } from './samples.js';
 
 export interface KeyCheck {
@@ -316,6 +316,15 @@ function parseKeyspace(field: string, value: string):
   return { keys, expires, avgTtl, cached };
 }
 
+/**
+ * The text of a simple or bulk string reply (the codec hands bulk strings out as Buffers);
+ * undefined for anything else (errors, integers, arrays, null).
+ */
+export function replyText(v: RespValue | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  return Buffer.isBuffer(v) ? v.toString('utf8') : undefined;
+}
+
 function isInt(v: RespValue | undefined): v is number {
   return typeof v === 'number';
 }
@@ -340,8 +349,9 @@ export function collectLatency(m: MetricSet, latest: RespValue | undefined): voi
   if (!Array.isArray(latest)) return;
   for (const row of latest) {
     if (!Array.isArray(row) || row.length < 4) continue;
-    const [event, when, ms] = row;
-    if (typeof event !== 'string' || !isInt(when) || !isInt(ms)) continue;
+    const event = replyText(row[0]);
+    const [, when, ms] = row;
+    if (event === undefined || !isInt(when) || !isInt(ms)) continue;
     m.gauge('latency_spike_last', when, event);
     m.gauge('latency_spike_duration_seconds', ms / 1e3, event);
   }
@@ -432,11 +442,9 @@ export function configMap(reply: RespValue | undefined): Map<string, string> | u
   if (!Array.isArray(reply) || reply.length % 2 !== 0) return undefined;
   const out = new Map<string, string>();
   for (let i = 0; i < reply.length; i += 2) {
-    const k = reply[i];
-    const v = reply[i + 1];
-    if (typeof k === 'string' && typeof v === 'string') out.set(k, v);
+    const k = replyText(reply[i]);
+    const v = replyText(reply[i + 1]);
+    if (k !== undefined && v !== undefined) out.set(k, v);
   }
   return out;
 }
-
-export { ReplyError };

@@ -13,23 +13,19 @@
  * never contain the password (they do not contain the address either; the target is already
  * known from the scrape's `instance` label).
  *
- * The reply parser below is a minimal RESP2 reader (the exporter never switches to RESP3):
- *   +OK\r\n   -ERR msg\r\n   :42\r\n   $3\r\nfoo\r\n   $-1\r\n   *2\r\n:1\r\n:2\r\n
+ * Bytes on the wire go through the shared RESP codec (tools/resp): `encodeCommand` for the
+ * pipelined requests, `ReplyParser` for the replies (values as in tools/resp/types.ts: bulk
+ * strings are Buffers, error replies are `RespError` values, not thrown errors).
+ *
+ * Why not tools/client's RedisClient: it writes each call separately (a scrape is one write
+ * here), makes a failed CLIENT SETNAME fatal (here it is not: ACLs may deny it), sends AUTH,
+ * SELECT and SETNAME as three round trips, reports failures as REDKIT_E_* errors whose
+ * messages carry the address (here: the fixed kinds below), and sets an IP address as TLS
+ * servername (Node warns). This class keeps those behaviours on the same codec.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
-
-export type RespValue = string | number | null | RespValue[] | ReplyError;
-
-/** An error reply (`-ERR ...`) from the server: a value, not a thrown error. */
-export class ReplyError {
-  constructor(readonly message: string) {}
-  /** The error prefix (`WRONGTYPE`, `ERR`, `NOAUTH` …). */
-  get prefix(): string {
-    const sp = this.message.indexOf(' ');
-    return sp < 0 ? this.message : this.message.slice(0, sp);
-  }
-}
+import { NEED_MORE, ReplyParser, RespError, RespProtocolError, encodeCommand, type RespValue } from '../tools/resp/index.js';
 
 export type TargetErrorKind =
   | 'connection refused'
@@ -51,58 +47,12 @@ export class TargetError extends Error {
   }
 }
 
-const NEED_MORE = Symbol('need-more');
-
-/**
- * Parses one RESP2 value from `buf` at `pos`. Returns the value and the position after it, or
- * NEED_MORE when the buffer ends before the value does.
- */
-function parseValue(buf: Buffer, pos: number): [RespValue, number] | typeof NEED_MORE {
-  if (pos >= buf.length) return NEED_MORE;
-  const eol = buf.indexOf('\r\n', pos + 1, 'latin1');
-  if (eol < 0) return NEED_MORE;
-  const type = buf[pos];
-  const line = buf.toString('utf8', pos + 1, eol);
-  const next = eol + 2;
-  switch (type) {
-    case 0x2b: // '+'
-      return [line, next];
-    case 0x2d: // '-'
-      return [new ReplyError(line), next];
-    case 0x3a: // ':'
-      return [Number(line), next];
-    case 0x24: { // '$'
-      const len = Number(line);
-      if (len < 0) return [null, next];
-      if (buf.length < next + len + 2) return NEED_MORE;
-      return [buf.toString('utf8', next, next + len), next + len + 2];
-    }
-    case 0x2a: { // '*'
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      const items: RespValue[] = [];
-      let p = next;
-      for (let i = 0; i < n; i++) {
-        const r = parseValue(buf, p);
-        if (r === NEED_MORE) return NEED_MORE;
-        items.push(r[0]);
-        p = r[1];
-      }
-      return [items, p];
-    }
-    default:
-      throw new TargetError('protocol error', `unexpected reply type byte 0x${(type ?? 0).toString(16)}`);
-  }
-}
-
-/** RESP2 multibulk encoding of one command. */
-export function encodeCommand(args: readonly (string | number)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = Buffer.from(String(a), 'utf8');
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
+/** A reply the codec cannot parse: the link is dropped (request/reply matching is lost). */
+function protocolError(err: unknown): TargetError {
+  if (err instanceof TargetError) return err;
+  // The codec's texts are Redis's ("Protocol error: unexpected type byte 0x41"); keep the detail.
+  const detail = err instanceof RespProtocolError ? err.message.replace(/^Protocol error: /, '') : undefined;
+  return new TargetError('protocol error', detail);
 }
 
 export interface ConnectionOptions {
@@ -133,7 +83,7 @@ interface Pending {
 /** One live socket; replies are matched to requests in order. */
 class Link {
   readonly #socket: Socket;
-  #buf: Buffer = Buffer.alloc(0);
+  readonly #parser = new ReplyParser();
   readonly #pending: Pending[] = [];
   #dead: Error | undefined;
 
@@ -153,20 +103,16 @@ class Link {
   }
 
   #onData(chunk: Buffer): void {
-    this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-    let pos = 0;
+    this.#parser.feed(chunk);
     try {
       while (this.#pending.length > 0) {
-        const r = parseValue(this.#buf, pos);
-        if (r === NEED_MORE) break;
-        pos = r[1];
-        this.#pending.shift()!.resolve(r[0]);
+        const v = this.#parser.next();
+        if (v === NEED_MORE) break;
+        this.#pending.shift()!.resolve(v);
       }
     } catch (err) {
-      this.#fail(err instanceof Error ? err : new TargetError('protocol error'));
-      return;
+      this.#fail(protocolError(err));
     }
-    this.#buf = pos >= this.#buf.length ? Buffer.alloc(0) : this.#buf.subarray(pos);
   }
 
   #fail(err: Error): void {
@@ -329,13 +275,13 @@ export class RedisConnection {
       });
       for (let i = 0; i < replies.length; i++) {
         const r = replies[i];
-        if (!(r instanceof ReplyError)) continue;
+        if (!(r instanceof RespError)) continue;
         const isAuth = hello[i]![0] === 'AUTH';
         // CLIENT SETNAME may be renamed/denied by ACL: not fatal.
         if (hello[i]![0] === 'CLIENT') continue;
         link.close();
-        if (isAuth) throw new TargetError('authentication failed', r.prefix);
-        throw new TargetError('connection error', `${String(hello[i]![0])} failed: ${r.prefix}`);
+        if (isAuth) throw new TargetError('authentication failed', r.code);
+        throw new TargetError('connection error', `${String(hello[i]![0])} failed: ${r.code}`);
       }
     }
     return link;
@@ -348,9 +294,16 @@ export class RedisConnection {
   }
 }
 
-/** Parses exactly one complete RESP2 value (e.g. a captured reply file); throws if incomplete. */
+/** Parses exactly one complete reply (e.g. a captured reply file); throws if incomplete. */
 export function parseReply(buf: Buffer): RespValue {
-  const r = parseValue(buf, 0);
-  if (r === NEED_MORE) throw new TargetError('protocol error', 'incomplete reply');
-  return r[0];
+  const p = new ReplyParser();
+  p.feed(buf);
+  let v: RespValue | typeof NEED_MORE;
+  try {
+    v = p.next();
+  } catch (err) {
+    throw protocolError(err);
+  }
+  if (v === NEED_MORE) throw new TargetError('protocol error', 'incomplete reply');
+  return v;
 }

@@ -14,8 +14,9 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { RedisConnection, ReplyError, TargetError, type RespValue } from './connection.js';
-import { collectTarget, configMap, type KeyCheck, type TargetReplies } from './collect.js';
+import { RespError, type RespValue } from '../tools/resp/index.js';
+import { RedisConnection, TargetError } from './connection.js';
+import { collectTarget, configMap, replyText, type KeyCheck, type TargetReplies } from './collect.js';
 import { CONFIG_KEYS } from './metrics.js';
 import { MetricSet, renderText } from './samples.js';
 
@@ -235,13 +236,14 @@ export class Target {
     if (this.opts.exportClientList) cmds.push(['CLIENT', 'LIST']);
     const replies = await this.#conn.pipeline(cmds, left(deadline));
     const configReplies = replies.slice(0, config.length);
-    const [info, latency, slowLen, slowGet, clientList] = replies.slice(config.length);
-    if (info instanceof ReplyError) throw replyToError(info);
-    if (typeof info !== 'string') throw new TargetError('protocol error', 'INFO reply is not a string');
+    const [infoReply, latency, slowLen, slowGet, clientListReply] = replies.slice(config.length);
+    if (infoReply instanceof RespError) throw replyToError(infoReply);
+    const info = replyText(infoReply);
+    if (info === undefined) throw new TargetError('protocol error', 'INFO reply is not a string');
     const cfg = new Map<string, string>();
     for (const r of configReplies) {
-      if (r instanceof ReplyError) {
-        if (r.prefix === 'NOAUTH' || r.prefix === 'NOPERM') continue;
+      if (r instanceof RespError) {
+        if (r.code === 'NOAUTH' || r.code === 'NOPERM') continue;
         if (config.length === 1 && !this.opts.includeConfigMetrics && this.#configMulti === undefined) this.#configMulti = false;
         continue;
       }
@@ -250,7 +252,8 @@ export class Target {
     }
     const out: TargetReplies = { info, slowlogLen: slowLen, slowlogGet1: slowGet, latencyLatest: latency };
     if (cfg.size > 0) out.config = cfg;
-    if (typeof clientList === 'string') out.clientList = clientList;
+    const clientList = replyText(clientListReply);
+    if (clientList !== undefined) out.clientList = clientList;
     if (this.opts.checkKeys || this.opts.checkSingleKeys) out.keys = await this.#checkKeys(deadline);
     if (this.opts.countKeys) out.keyCounts = await this.#countKeys(deadline);
     return out;
@@ -263,9 +266,15 @@ export class Target {
     for (let i = 0; i < 100_000; i++) {
       const r = await this.#conn.pipeline([['SELECT', db], ['SCAN', cursor, 'MATCH', pattern, 'COUNT', count], ['SELECT', this.#db]], left(deadline));
       const scan = r[1];
-      if (!Array.isArray(scan) || scan.length !== 2 || typeof scan[0] !== 'string' || !Array.isArray(scan[1])) break;
-      for (const k of scan[1]) if (typeof k === 'string') keys.push(k);
-      cursor = scan[0];
+      if (!Array.isArray(scan) || scan.length !== 2) break;
+      const [next, batch] = scan;
+      const nextCursor = replyText(next);
+      if (nextCursor === undefined || !Array.isArray(batch)) break;
+      for (const k of batch) {
+        const key = replyText(k);
+        if (key !== undefined) keys.push(key);
+      }
+      cursor = nextCursor;
       if (cursor === '0') break;
     }
     return keys;
@@ -307,7 +316,7 @@ export class Target {
       return out;
     };
     const typeCmds = withDb((k) => [['TYPE', k.key]]);
-    const types = pick(await this.#conn.pipeline(typeCmds, left(deadline)), typeCmds, 1).map((r) => (typeof r[0] === 'string' ? r[0] : 'none'));
+    const types = pick(await this.#conn.pipeline(typeCmds, left(deadline)), typeCmds, 1).map((r) => replyText(r[0]) ?? 'none');
     // Round 2: the size command that fits the type; strings also get their first 4 bytes so
     // HyperLogLogs (magic "HYLL") are recognised without a failing PFCOUNT probe.
     const SIZE: Record<string, string> = { list: 'LLEN', set: 'SCARD', zset: 'ZCARD', hash: 'HLEN', stream: 'XLEN', string: 'STRLEN' };
@@ -321,7 +330,7 @@ export class Target {
     const sizes = pick(await this.#conn.pipeline(sizeCmds, left(deadline)), sizeCmds, 2);
     // Round 3: PFCOUNT for HLLs, GET for plain strings (their value is exported).
     idx = 0;
-    const isHll = sizes.map((r, i) => types[i] === 'string' && r[1] === 'HYLL');
+    const isHll = sizes.map((r, i) => types[i] === 'string' && replyText(r[1]) === 'HYLL');
     const valueCmds = withDb((k) => {
       const i = idx++;
       if (types[i] !== 'string') return [['PING']];
@@ -337,8 +346,8 @@ export class Target {
       }
       const size = sizes[i]![0];
       const check: KeyCheck = { db: k.db, key: k.key, type: t, size: typeof size === 'number' ? size : 0 };
-      const v = values[i]![0];
-      if (t === 'string' && typeof v === 'string') check.value = v;
+      const v = replyText(values[i]![0]);
+      if (t === 'string' && v !== undefined) check.value = v;
       return check;
     });
   }
@@ -351,15 +360,15 @@ function left(deadline: number): number {
   return ms;
 }
 
-function replyToError(r: ReplyError): TargetError {
-  switch (r.prefix) {
+function replyToError(r: RespError): TargetError {
+  switch (r.code) {
     case 'NOAUTH':
     case 'WRONGPASS':
     case 'NOPERM':
-      return new TargetError('authentication failed', r.prefix);
+      return new TargetError('authentication failed', r.code);
     case 'LOADING':
       return new TargetError('loading dataset');
     default:
-      return new TargetError('connection error', `INFO failed: ${r.prefix}`);
+      return new TargetError('connection error', `INFO failed: ${r.code}`);
   }
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseFlags, resolveFlags } from './options.js';
 import { parseAddr, parseKeyArg, redactAddr } from './target.js';
-import { RedisConnection, TargetError } from './connection.js';
+import { createServer, type Socket } from 'node:net';
+import { RespError } from '../tools/resp/index.js';
+import { RedisConnection, TargetError, parseReply } from './connection.js';
 import { parseListenAddress } from './app.js';
 import { freePort } from '../test/helpers/real-redis.js';
 
@@ -68,5 +70,51 @@ describe('reconnect backoff', () => {
     await expect(c.pipeline([['PING']])).rejects.toThrow();
     expect(c.connects).toBe(2);
     c.close();
+  });
+});
+
+describe('replies through the shared codec', () => {
+  it('parseReply: one complete reply; incomplete or bad bytes are "protocol error"', () => {
+    expect(parseReply(Buffer.from('*3\r\n$3\r\nfoo\r\n:42\r\n$-1\r\n'))).toEqual([Buffer.from('foo'), 42, null]);
+    expect(parseReply(Buffer.from('-ERR no\r\n'))).toBeInstanceOf(RespError);
+    expect(() => parseReply(Buffer.from('$5\r\nab'))).toThrow(new TargetError('protocol error', 'incomplete reply'));
+    expect(() => parseReply(Buffer.from('A\r\n'))).toThrow(TargetError);
+  });
+
+  it('matches pipelined replies dribbled byte by byte; a bad reply drops the link and the next batch reconnects', async () => {
+    let mode: 'good' | 'bad' = 'good';
+    const sockets = new Set<Socket>();
+    const server = createServer((sock) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+      sock.on('data', async () => {
+        if (mode === 'bad') { sock.write('?garbage\r\n'); return; }
+        const reply = Buffer.from('+PONG\r\n$5\r\nhello\r\n-WRONGTYPE Operation against a key\r\n*2\r\n:1\r\n$0\r\n\r\n');
+        for (const b of reply) {
+          sock.write(Buffer.from([b]));
+          await new Promise((r) => setImmediate(r));
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const c = new RedisConnection({ host: '127.0.0.1', port, timeoutMs: 2000, minBackoffMs: 0 });
+    try {
+      const replies = await c.pipeline([['PING'], ['GET', 'k'], ['LPUSH', 'k', 'v'], ['X']]);
+      expect(replies.slice(0, 2)).toEqual(['PONG', Buffer.from('hello')]);
+      expect(replies[2]).toBeInstanceOf(RespError);
+      expect((replies[2] as RespError).code).toBe('WRONGTYPE');
+      expect(replies[3]).toEqual([1, Buffer.alloc(0)]);
+      mode = 'bad';
+      await expect(c.pipeline([['PING']])).rejects.toThrow(new TargetError('protocol error', 'unexpected type byte 0x3f'));
+      expect(c.connected).toBe(false);
+      mode = 'good';
+      await expect(c.pipeline([['PING'], ['GET', 'k'], ['LPUSH', 'k', 'v'], ['X']])).resolves.toHaveLength(4);
+      expect(c.connects).toBe(2);
+    } finally {
+      c.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

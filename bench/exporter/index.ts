@@ -16,6 +16,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RedisConnection } from '../../exporter/connection.js';
+import { replyText } from '../../exporter/collect.js';
 
 function which(name: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < running.length; k++) {
       await admin.pipeline([['CONFIG', 'RESETSTAT']]);
       for (let i = 0; i < M; i++) await scrape(running[k]!.url);
-      const [stats, info] = (await admin.pipeline([['INFO', 'commandstats'], ['INFO', 'stats']])) as string[];
+      const [stats, info] = (await admin.pipeline([['INFO', 'commandstats'], ['INFO', 'stats']])).map((r) => replyText(r) ?? '');
       let usec = 0;
       let calls = 0;
       const per: string[] = [];

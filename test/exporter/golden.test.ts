@@ -10,8 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseReply, type RespValue } from '../../exporter/connection.js';
-import { collectTarget, configMap, type TargetReplies } from '../../exporter/collect.js';
+import type { RespValue } from '../../tools/resp/index.js';
+import { parseReply } from '../../exporter/connection.js';
+import { collectTarget, configMap, replyText, type TargetReplies } from '../../exporter/collect.js';
 import { MetricSet, renderText } from '../../exporter/samples.js';
 import { CORPUS, corpusReplies } from './replay-server.js';
 import { parseExposition } from './exposition.js';
@@ -26,13 +27,13 @@ function repliesFor(role: 'master' | 'replica' | 'replica-linkdown', withClientL
   const get = (k: string): RespValue => parseReply(t.get(k)!);
   const config = configMap(get('CONFIG GET *'))!;
   const r: TargetReplies = {
-    info: get('INFO ALL') as string,
+    info: replyText(get('INFO ALL'))!,
     config: allConfig ? config : new Map([...config].filter(([k]) => ['databases', 'io-threads', 'maxclients', 'maxmemory'].includes(k))),
     slowlogLen: get('SLOWLOG LEN'),
     slowlogGet1: get('SLOWLOG GET 1'),
     latencyLatest: get('LATENCY LATEST'),
   };
-  if (withClientList) r.clientList = get('CLIENT LIST') as string;
+  if (withClientList) r.clientList = replyText(get('CLIENT LIST'))!;
   return r;
 }
 

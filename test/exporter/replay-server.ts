@@ -6,19 +6,28 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseReply, type RespValue, ReplyError } from '../../exporter/connection.js';
+import { NEED_MORE, ReplyParser, RequestParser, RespWriter, type RespValue } from '../../tools/resp/index.js';
+import { parseReply } from '../../exporter/connection.js';
+import { replyText } from '../../exporter/collect.js';
 
 export const CORPUS = '../shared/corpus/exporter';
 
-export function encodeValue(v: RespValue): Buffer {
-  if (v === null) return Buffer.from('$-1\r\n');
-  if (v instanceof ReplyError) return Buffer.from(`-${v.message}\r\n`);
-  if (typeof v === 'number') return Buffer.from(`:${v}\r\n`);
-  if (typeof v === 'string') {
-    const b = Buffer.from(v, 'utf8');
-    return Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n')]);
-  }
-  return Buffer.concat([Buffer.from(`*${v.length}\r\n`), ...v.map(encodeValue)]);
+/** The first `n` elements of a captured array reply, as the bytes of a shorter array reply. */
+function firstElements(raw: Buffer, n: number): Buffer {
+  const body = raw.subarray(raw.indexOf('\r\n') + 2);
+  const p = new ReplyParser();
+  p.feed(body);
+  let taken = 0;
+  while (taken < n && p.next() !== NEED_MORE) taken++;
+  return Buffer.concat([Buffer.from(`*${taken}\r\n`), body.subarray(0, body.length - p.pending)]);
+}
+
+/** CONFIG GET's reply: a flat array of bulk strings. */
+function encodePairs(pairs: readonly string[]): Buffer {
+  const w = new RespWriter({ stringEncoding: 'utf8' });
+  w.arrayHeader(pairs.length);
+  for (const p of pairs) w.bulk(p);
+  return w.take();
 }
 
 /** Replies keyed by the upper-cased command line ("INFO ALL", "SLOWLOG GET 1", …). */
@@ -38,11 +47,10 @@ export function corpusReplies(role: 'master' | 'replica' | 'replica-linkdown'): 
     t.set('INFO ALL', raw('info-all'));
   }
   t.set('INFO', t.get('INFO ALL')!);
-  const all = parseReply(raw('config-get-all')) as string[];
+  const all = (parseReply(raw('config-get-all')) as RespValue[]).map((v) => replyText(v) ?? '');
   t.set('CONFIG GET *', raw('config-get-all'));
   t.set('SLOWLOG LEN', raw('slowlog-len'));
-  const slow = parseReply(raw('slowlog-get-128')) as RespValue[];
-  t.set('SLOWLOG GET 1', encodeValue(slow.slice(0, 1)));
+  t.set('SLOWLOG GET 1', firstElements(raw('slowlog-get-128'), 1));
   t.set('SLOWLOG GET 128', raw('slowlog-get-128'));
   t.set('LATENCY LATEST', raw('latency-latest'));
   if (existsSync(file('client-list'))) t.set('CLIENT LIST', raw('client-list'));
@@ -53,37 +61,6 @@ export function corpusReplies(role: 'master' | 'replica' | 'replica-linkdown'): 
   // CONFIG GET with several names (Redis 7): answer from the full capture.
   (t as ReplyTable & { configAll?: string[] }).configAll = all;
   return t;
-}
-
-/** Parses complete multibulk requests from `buf`; returns them and the bytes consumed. */
-function parseRequests(buf: Buffer): [string[][], number] {
-  const out: string[][] = [];
-  let pos = 0;
-  outer: while (pos < buf.length) {
-    if (buf[pos] !== 0x2a) {
-      const eol = buf.indexOf('\r\n', pos);
-      if (eol < 0) break;
-      out.push(buf.toString('utf8', pos, eol).split(' ').filter(Boolean));
-      pos = eol + 2;
-      continue;
-    }
-    let eol = buf.indexOf('\r\n', pos);
-    if (eol < 0) break;
-    const n = Number(buf.toString('latin1', pos + 1, eol));
-    let p = eol + 2;
-    const args: string[] = [];
-    for (let i = 0; i < n; i++) {
-      eol = buf.indexOf('\r\n', p);
-      if (eol < 0) break outer;
-      const len = Number(buf.toString('latin1', p + 1, eol));
-      if (buf.length < eol + 2 + len + 2) break outer;
-      args.push(buf.toString('utf8', eol + 2, eol + 2 + len));
-      p = eol + 2 + len + 2;
-    }
-    out.push(args);
-    pos = p;
-  }
-  return [out, pos];
 }
 
 export interface ReplayServer {
@@ -103,12 +80,20 @@ export async function startReplayServer(table: ReplyTable, opts: { password?: st
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => {});
     let authed = opts.password === undefined;
-    let buf = Buffer.alloc(0);
+    const requests = new RequestParser<Buffer>({ args: 'buffer' });
+    const nextRequest = (): Buffer[] | null => {
+      try {
+        return requests.next();
+      } catch (err) {
+        // Like Redis: reply with the protocol error and close.
+        sock.end(`-ERR ${(err as Error).message}\r\n`);
+        return null;
+      }
+    };
     sock.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      const [reqs, used] = parseRequests(buf);
-      buf = buf.subarray(used);
-      for (const args of reqs) {
+      requests.feed(chunk);
+      for (let req = nextRequest(); req !== null; req = nextRequest()) {
+        const args = req.map((a) => a.toString('utf8'));
         state.commands.push(args);
         const line = args.join(' ').toUpperCase();
         if (args[0]?.toUpperCase() === 'AUTH') {
@@ -131,7 +116,7 @@ export async function startReplayServer(table: ReplyTable, opts: { password?: st
           const want = new Set(args.slice(2).map((a) => a.toLowerCase()));
           const pairs: string[] = [];
           for (let i = 0; i < configAll.length; i += 2) if (want.has(configAll[i]!)) pairs.push(configAll[i]!, configAll[i + 1]!);
-          sock.write(encodeValue(pairs));
+          sock.write(encodePairs(pairs));
         } else {
           sock.write(`-ERR unknown command '${args[0] ?? ''}', with args beginning with: \r\n`);
         }
