@@ -101,8 +101,11 @@ describe.skipIf(!haveRealRedis())('SORT differential vs real redis-server', () =
       const key = pick(['l', 'z', 'bad', 'nokey', 'w_1']);
       const cmd: (string | number)[] = [pick(['sort', 'sort_ro']), key];
       if (rand() < 0.4) cmd.push(pick(['asc', 'desc']));
-      if (rand() < 0.3) cmd.push('alpha');
-      if (rand() < 0.4) cmd.push('by', pick(['w_*', 'h_*->f', 'nosort', 'missing_*', 'h_*->nofield']));
+      const alpha = rand() < 0.3;
+      if (alpha) cmd.push('alpha');
+      // ALPHA BY a pattern that is missing for some elements compares them as equal, and
+      // Redis then keeps its dict order, which differs between runs: not comparable.
+      if (rand() < 0.4) cmd.push('by', alpha ? 'nosort' : pick(['w_*', 'h_*->f', 'nosort', 'missing_*', 'h_*->nofield']));
       if (rand() < 0.4) cmd.push('limit', Math.floor(rand() * 6) - 1, Math.floor(rand() * 6) - 1);
       if (rand() < 0.4) cmd.push('get', pick(['#', 'name_*', 'h_*->n', 'w_*']));
       if (rand() < 0.2) cmd.push('get', '#');
