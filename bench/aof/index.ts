@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeAofCommand } from '../../tools/aof/writer.js';
+import { encodeCommand } from '../../tools/resp/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const targetMb = Number(process.env.REDKIT_BENCH_AOF_MB ?? 200);
@@ -38,13 +38,13 @@ async function generate(dir: string): Promise<string> {
       for (let i = 0; i < 200_000; i++, n++) {
         const k = `key:${n % 100_000}`;
         switch (n % 5) {
-          case 0: cmds.push(encodeAofCommand(['SET', k, `value-${n}-${'x'.repeat(n % 64)}`])); break;
-          case 1: cmds.push(encodeAofCommand(['HSET', `h:${n % 1000}`, `f${n % 500}`, `v${n}`])); break;
-          case 2: cmds.push(encodeAofCommand(['RPUSH', `l:${n % 1000}`, `item-${n}`])); break;
-          case 3: cmds.push(encodeAofCommand(['INCR', `c:${n % 1000}`])); break;
-          default: cmds.push(encodeAofCommand(['SADD', `s:${n % 1000}`, `m${n % 5000}`]));
+          case 0: cmds.push(encodeCommand(['SET', k, `value-${n}-${'x'.repeat(n % 64)}`])); break;
+          case 1: cmds.push(encodeCommand(['HSET', `h:${n % 1000}`, `f${n % 500}`, `v${n}`])); break;
+          case 2: cmds.push(encodeCommand(['RPUSH', `l:${n % 1000}`, `item-${n}`])); break;
+          case 3: cmds.push(encodeCommand(['INCR', `c:${n % 1000}`])); break;
+          default: cmds.push(encodeCommand(['SADD', `s:${n % 1000}`, `m${n % 5000}`]));
         }
-        if (n % 100_000 === 0) cmds.push(encodeAofCommand(['DEL', `l:${n % 1000}`]));
+        if (n % 100_000 === 0) cmds.push(encodeCommand(['DEL', `l:${n % 1000}`]));
       }
       const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: Buffer.concat(cmds), maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(`redis-cli --pipe failed: ${r.stderr}`);

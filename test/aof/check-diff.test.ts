@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { haveRealRedis } from '../helpers/real-redis.js';
 import { buildCorpus, copyDir, type Corpus } from './corpus.js';
 import { checkAof } from '../../tools/aof/check.js';
-import { encodeAofCommand } from '../../tools/aof/writer.js';
+import { encodeCommand } from '../../tools/resp/index.js';
 
 interface Case {
   name: string;
@@ -89,7 +89,7 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
 
   const cases: Case[] = [
     { name: 'intact single file', make: (d) => { copyFileSync(corpus.single, join(d, 'a.aof')); return join(d, 'a.aof'); } },
-    { name: 'a key named filename', make: cut((buf, b) => splice(buf, b, 0, encodeAofCommand(['SET', 'filename', 'x']))),
+    { name: 'a key named filename', make: cut((buf, b) => splice(buf, b, 0, encodeCommand(['SET', 'filename', 'x']))),
       // redis-check-aof 7.0 reads any file with a line starting with "file" (the key `filename`) as a manifest
       differs: (c, ours) => { expect(c).toContain('Invalid AOF manifest file format'); expect(ours).toContain('is valid'); } },
     { name: 'intact RDB-preamble file', make: (d) => { copyFileSync(corpus.pre, join(d, 'a.aof')); return join(d, 'a.aof'); } },
@@ -115,8 +115,8 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
     { name: 'very long header', mask: /got: 00../, make: cut((buf, b) => splice(buf, b, 0, `*${'1'.repeat(200)}\r\n`)) },
     { name: 'high byte at command start', make: cut((buf, b) => splice(buf, b, 0, Buffer.from([0xff, 0x0d, 0x0a]))) },
     { name: '*0 command', make: cut((buf, b) => splice(buf, b, 0, '*0\r\n')) },
-    { name: 'nested MULTI', make: cut((buf, b) => splice(buf, b, 0, Buffer.concat([encodeAofCommand(['MULTI']), encodeAofCommand(['MULTI'])]))) },
-    { name: 'EXEC without MULTI', make: cut((buf, b) => splice(buf, b, 0, encodeAofCommand(['EXEC']))) },
+    { name: 'nested MULTI', make: cut((buf, b) => splice(buf, b, 0, Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['MULTI'])]))) },
+    { name: 'EXEC without MULTI', make: cut((buf, b) => splice(buf, b, 0, encodeCommand(['EXEC']))) },
     { name: 'EOF inside MULTI', make: cut((buf) => { const m = buf.toString('latin1').toLowerCase().indexOf('multi\r\n'); return buf.subarray(0, m + 7 + 40); }) },
     { name: 'EOF right after MULTI', make: cut((buf) => { const m = buf.toString('latin1').toLowerCase().indexOf('multi\r\n'); return buf.subarray(0, m + 7); }) },
     { name: 'timestamp cut', ts: '1500', make: cut(withTs) },
@@ -176,7 +176,7 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
       writeFileSync(f, withTs(b, starts[Math.floor(starts.length / 3)]!, starts[Math.floor(starts.length / 2)]!));
     }) },
     { name: 'multi-part: timestamp past the target in a file that is not the last', ts: '1500', make: multiDir('resp', (d) => {
-      writeFileSync(join(d, baseName(d)), Buffer.concat([Buffer.from('#TS:1000\r\n'), encodeAofCommand(['SET', 'x', '1']), Buffer.from('#TS:2000\r\n'), encodeAofCommand(['SET', 'y', '1'])]));
+      writeFileSync(join(d, baseName(d)), Buffer.concat([Buffer.from('#TS:1000\r\n'), encodeCommand(['SET', 'x', '1']), Buffer.from('#TS:2000\r\n'), encodeCommand(['SET', 'y', '1'])]));
     }) },
     { name: 'missing path', make: (d) => join(d, 'nope.aof') },
   ];

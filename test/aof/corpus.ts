@@ -12,7 +12,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, mk
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { encodeAofCommand, type Arg } from '../../tools/aof/writer.js';
+import { encodeCommand } from '../../tools/resp/index.js';
+import type { Arg } from '../../tools/aof/writer.js';
 
 export interface Corpus {
   root: string;
@@ -23,7 +24,7 @@ export interface Corpus {
 }
 
 function pipe(r: RealRedis, cmds: Arg[][]): void {
-  const data = Buffer.concat(cmds.map(encodeAofCommand));
+  const data = Buffer.concat(cmds.map(encodeCommand));
   const res = spawnSync('redis-cli', ['-p', String(r.port), '--pipe'], { input: data, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`redis-cli --pipe failed: ${res.stdout} ${res.stderr}`);
 }

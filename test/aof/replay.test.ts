@@ -14,7 +14,7 @@ import { replay, isDataset, type Dataset } from './replay.js';
 import { repairAof, editAof, globToRegExp } from '../../tools/aof/edit.js';
 import { readAof, type AofCommandRecord } from '../../tools/aof/reader.js';
 import { strictCheck } from '../../tools/aof/strict.js';
-import { encodeAofCommand } from '../../tools/aof/writer.js';
+import { encodeCommand } from '../../tools/resp/index.js';
 
 async function commandsOf(buf: Buffer): Promise<AofCommandRecord[]> {
   const out: AofCommandRecord[] = [];
@@ -114,7 +114,7 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
       writeFileSync(join(d, 'appendonly.aof.1.base.aof'), '');
       writeFileSync(join(d, 'appendonly.aof.1.incr.aof'), one);
       // like the server, a new INCR file starts with a SELECT (its loader starts each file in db 0)
-      writeFileSync(join(d, 'appendonly.aof.2.incr.aof'), Buffer.concat([encodeAofCommand(['SELECT', String(mid.db)]), intact.subarray(mid.offset)]));
+      writeFileSync(join(d, 'appendonly.aof.2.incr.aof'), Buffer.concat([encodeCommand(['SELECT', String(mid.db)]), intact.subarray(mid.offset)]));
       writeFileSync(join(d, 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
       return d;
     };
@@ -131,7 +131,7 @@ describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-check-aof'])
 
     const d2 = mk('mp2');
     await repairAof(d2, { mode: 'truncate', target: { kind: 'in-place' }, keepLaterParts: true });
-    expect(diff(await ds(file('exp-k.aof', Buffer.concat([intact.subarray(0, bad.offset), encodeAofCommand(['SELECT', String(mid.db)]), intact.subarray(mid.offset)]))), await ds(d2))).toEqual([]);
+    expect(diff(await ds(file('exp-k.aof', Buffer.concat([intact.subarray(0, bad.offset), encodeCommand(['SELECT', String(mid.db)]), intact.subarray(mid.offset)]))), await ds(d2))).toEqual([]);
 
     const d3 = mk('mp3');
     await repairAof(d3, { mode: 'salvage', target: { kind: 'in-place' } });

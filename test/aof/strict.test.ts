@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { haveRealRedis } from '../helpers/real-redis.js';
 import { replay, isDataset } from './replay.js';
 import { strictCheck } from '../../tools/aof/strict.js';
-import { encodeAofCommand as enc } from '../../tools/aof/writer.js';
+import { encodeCommand as enc } from '../../tools/resp/index.js';
 
 const base = Buffer.concat([
   enc(['SELECT', '0']), enc(['SET', 'a', '1']), enc(['RPUSH', 'l', 'x', 'y']),

@@ -3,12 +3,11 @@
  * quirks (chunk boundaries, figures), the reader's provenance and salvage, globs.
  */
 import { describe, expect, it } from 'vitest';
-import { formatManifest, parseManifest, ManifestError, splitManifestArgs } from './manifest.js';
+import { formatManifest, parseManifest, ManifestError } from './manifest.js';
 import { CheckScanner, newCheckGlobals } from './check-scanner.js';
 import { readAof, type AofRecord } from './reader.js';
-import { encodeAofCommand as enc } from './writer.js';
+import { encodeCommand as enc } from '../resp/index.js';
 import { globToRegExp } from './edit.js';
-import { crc64Update } from './crc64.js';
 
 const valid = Buffer.concat([enc(['SELECT', '2']), enc(['SET', 'a', '1']), enc(['MULTI']), enc(['INCR', 'c']), enc(['EXEC']), enc(['SET', 'b', '2'])]);
 
@@ -47,11 +46,6 @@ describe('manifest', () => {
       expect(err).toBeInstanceOf(ManifestError);
       expect((err as ManifestError).reason).toBe(reason);
     }
-  });
-  it('splits like sdssplitargs', () => {
-    expect(splitManifestArgs(Buffer.from(`a "b c" 'd e'`))?.map(String)).toEqual(['a', 'b c', 'd e']);
-    expect(splitManifestArgs(Buffer.from('"unbalanced'))).toBeNull();
-    expect(splitManifestArgs(Buffer.from('"a"b'))).toBeNull();
   });
 });
 
@@ -123,10 +117,6 @@ describe('misc', () => {
     expect(globToRegExp('h[^e]llo').test('hallo')).toBe(true);
     expect(globToRegExp('a\\*b').test('a*b')).toBe(true);
     expect(globToRegExp('a.b').test('axb')).toBe(false);
-  });
-  it('crc64 check value', () => {
-    const [hi, lo] = crc64Update(0, 0, Buffer.from('123456789'));
-    expect(hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0')).toBe('e9c6d914c4b8d9ca');
   });
 });
 

@@ -16,6 +16,11 @@
  *   - only MULTI/EXEC nesting is checked (arg 0 compared up to its first NUL byte).
  *
  *   *2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n      <- one command: 5 lines, ok_up_to moves past it
+ *
+ * Why this is not tools/resp's RequestParser: that parser follows the server's networking rules
+ * (processMultibulkBuffer: inline commands, proto limits, its own error texts) and yields
+ * arguments; redis-check-aof accepts and rejects different inputs (above) and reports figures a
+ * RESP parser does not track (CRLF-counted lines, the last top-level offset). Kept on purpose.
  */
 
 /** `AOF_ANNOTATION_LINE_MAX_LEN` (server.h): fgets buffer for annotation lines. */

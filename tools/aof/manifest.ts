@@ -12,6 +12,7 @@
  * keys are ignored (forward compatibility). `seq` is atoll (0 is missing), `type` is the first
  * byte of its value: b (base, at most one), h (history), i (incr, strictly increasing seq).
  */
+import { splitArgs } from '../resp/index.js';
 
 export const MANIFEST_MAX_LINE = 1024;
 export const AOF_FILE_TYPE_BASE = 'b';
@@ -64,61 +65,6 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0b || b === 0x0c;
 }
 
-function hexVal(b: number): number {
-  if (b >= 0x30 && b <= 0x39) return b - 0x30;
-  if (b >= 0x61 && b <= 0x66) return b - 0x61 + 10;
-  if (b >= 0x41 && b <= 0x46) return b - 0x41 + 10;
-  return -1;
-}
-
-/** `sdssplitargs` semantics over bytes; null on unbalanced quotes (as the C function). */
-export function splitManifestArgs(line: Uint8Array): Buffer[] | null {
-  const out: Buffer[] = [];
-  let p = 0;
-  const n = line.length;
-  for (;;) {
-    while (p < n && isSpace(line[p]!)) p++;
-    if (p >= n) return out;
-    let inq = false;
-    let insq = false;
-    let done = false;
-    const cur: number[] = [];
-    while (!done) {
-      const c = p < n ? line[p]! : 0;
-      if (inq) {
-        if (p >= n) return null;
-        if (c === 0x5c && p + 3 < n && line[p + 1] === 0x78 && hexVal(line[p + 2]!) >= 0 && hexVal(line[p + 3]!) >= 0) {
-          cur.push(hexVal(line[p + 2]!) * 16 + hexVal(line[p + 3]!));
-          p += 3;
-        } else if (c === 0x5c && p + 1 < n) {
-          p++;
-          const e = line[p]!;
-          cur.push(e === 0x6e ? 0x0a : e === 0x72 ? 0x0d : e === 0x74 ? 0x09 : e === 0x62 ? 0x08 : e === 0x61 ? 0x07 : e);
-        } else if (c === 0x22) {
-          if (p + 1 < n && !isSpace(line[p + 1]!)) return null;
-          done = true;
-        } else {
-          cur.push(c);
-        }
-      } else if (insq) {
-        if (p >= n) return null;
-        if (c === 0x5c && p + 1 < n && line[p + 1] === 0x27) { p++; cur.push(0x27); }
-        else if (c === 0x27) {
-          if (p + 1 < n && !isSpace(line[p + 1]!)) return null;
-          done = true;
-        } else cur.push(c);
-      } else {
-        if (p >= n || isSpace(c)) done = true;
-        else if (c === 0x22) inq = true;
-        else if (c === 0x27) insq = true;
-        else cur.push(c);
-      }
-      if (p < n) p++;
-    }
-    out.push(Buffer.from(cur));
-  }
-}
-
 /** C `atoll`: leading space, sign, digits; anything else stops. */
 function atoll(s: Buffer): number {
   let i = 0;
@@ -160,7 +106,8 @@ export function parseManifest(data: Uint8Array): AofManifest {
     const line = raw.subarray(a, b);
     const text = Buffer.from(line).toString('latin1');
     if (line.length === 0) throw new ManifestError(MANIFEST_ERRORS.format, lineNo, text);
-    const argv = splitManifestArgs(line);
+    // sdssplitargs, as aofLoadManifestFromFile uses (arguments come back as latin1 strings)
+    const argv = splitArgs(line)?.map((a) => Buffer.from(a, 'latin1')) ?? null;
     if (argv === null || argv.length < 6 || argv.length % 2) throw new ManifestError(MANIFEST_ERRORS.format, lineNo, text);
     let fileName: string | undefined;
     let seq = 0;

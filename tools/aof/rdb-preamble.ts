@@ -11,7 +11,7 @@
  *   REDIS0010 | FA aux… | FE db | FB sizes | [FC ms] type key value … | FF crc64(8)
  */
 import { open } from 'node:fs/promises';
-import { crc64Update } from './crc64.js';
+import { Crc64 } from '../rdb/crc64.js';
 
 /** RDB_VERSION of Redis 7.0 (what redis-check-aof 7.0 accepts). */
 const RDB_VERSION = 10;
@@ -178,8 +178,7 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
   let window = Buffer.alloc(0);
   let eof = false;
   let want = 1 << 20;
-  let crcHi = 0;
-  let crcLo = 0;
+  const crc = new Crc64();
   const fill = async (): Promise<void> => {
     const add = Buffer.alloc(Math.max(want, 1 << 16));
     const { bytesRead } = await fh.read(add, 0, add.length, fileOff + window.length);
@@ -189,7 +188,7 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
   };
   /** Consumes window bytes up to `n` into the CRC and drops them. */
   const consume = (n: number): void => {
-    [crcHi, crcLo] = crc64Update(crcHi, crcLo, window.subarray(0, n));
+    crc.update(window, 0, n);
     window = window.subarray(n);
     fileOff += n;
   };
@@ -266,12 +265,12 @@ export async function walkRdb(path: string, line: Line, nowMs = Date.now()): Pro
         throw new Corrupt('Unexpected EOF reading RDB file');
       }
       const stored = window.subarray(0, 8);
-      const storedHi = stored.readUInt32LE(4);
-      const storedLo = stored.readUInt32LE(0);
+      const disabled = stored.every((b) => b === 0);
+      const matches = stored.equals(crc.bytes());
       window = window.subarray(8);
       fileOff += 8;
-      if (storedHi === 0 && storedLo === 0) line(fileOff, 'RDB file was saved with checksum disabled: no check performed.');
-      else if (storedHi !== crcHi || storedLo !== crcLo) throw new Corrupt('RDB CRC error');
+      if (disabled) line(fileOff, 'RDB file was saved with checksum disabled: no check performed.');
+      else if (!matches) throw new Corrupt('RDB CRC error');
       else line(fileOff, 'Checksum OK');
     }
     res.ok = true;

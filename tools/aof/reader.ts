@@ -11,6 +11,11 @@
  * With `salvage`, after a damaged region the reader looks for the next offset where a complete,
  * well-formed command of a known Redis command starts, reports the skipped byte range, and goes
  * on. Memory is bounded by the largest single command (plus `resyncWindow` while resyncing).
+ *
+ * Why not tools/resp's RequestParser: the loader (loadSingleAppendOnlyFile) is not the network
+ * parser. It reads `#` annotations, accepts bare-LF headers and any two bytes after a bulk, has
+ * no inline commands, and a damaged command must be reported with its offset, protocol line and
+ * reason (and resynchronised past with salvage) rather than answered with a protocol error.
  */
 import { COMMAND_ARITY } from './command-table.js';
 

@@ -18,7 +18,8 @@ import { AtomicOutput } from '../io/files.js';
 import { RedkitError } from '../errors.js';
 import { readAofSetBatches, type AofLayout, type AofSetRecord } from './layout.js';
 import type { AofCommandRecord, AofDamageRecord } from './reader.js';
-import { AofCommandWriter, encodeAofCommand } from './writer.js';
+import { AofCommandWriter } from './writer.js';
+import { encodeCommand } from '../resp/index.js';
 import { formatManifest, type AofManifest, type AofInfo } from './manifest.js';
 import { freeBackupName, keepBackup } from './fsutil.js';
 
@@ -252,9 +253,9 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
         if (keep.length > 0) {
           const w = await outputs.writer(rec.part);
           await w.select(keep[0]!.db); // so MULTI itself runs in the right db context
-          await w.raw(encodeAofCommand(['MULTI']));
+          await w.raw(encodeCommand(['MULTI']));
           for (const r of keep) await emit(r);
-          await w.raw(encodeAofCommand(['EXEC']));
+          await w.raw(encodeCommand(['EXEC']));
         }
         continue;
       }

@@ -7,18 +7,9 @@
  *   *3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n
  */
 import type { OutputSink } from '../io/files.js';
+import { encodeCommand } from '../resp/index.js';
 
 export type Arg = string | Uint8Array;
-
-/** One command as RESP multibulk bytes. */
-export function encodeAofCommand(args: readonly Arg[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === 'string' ? Buffer.from(a) : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
 
 /** `#TS:<unix>\r\n`, the annotation aof-timestamp-enabled writes. */
 export function encodeTimestamp(unix: number | bigint): Buffer {
@@ -44,17 +35,17 @@ export class AofCommandWriter {
   /** Writes a command that runs in `db` (a SELECT first if needed). SELECT itself is not passed here. */
   async command(args: readonly Arg[], db: number): Promise<void> {
     if (db !== this.#db) {
-      await this.raw(encodeAofCommand(['SELECT', String(db)]));
+      await this.raw(encodeCommand(['SELECT', String(db)]));
       this.#db = db;
     }
-    await this.raw(encodeAofCommand(args));
+    await this.raw(encodeCommand(args));
     this.commands++;
   }
 
   /** Writes a SELECT if the current db is not `db`. */
   async select(db: number): Promise<void> {
     if (db === this.#db) return;
-    await this.raw(encodeAofCommand(['SELECT', String(db)]));
+    await this.raw(encodeCommand(['SELECT', String(db)]));
     this.#db = db;
   }
 
