@@ -47,6 +47,8 @@ function deleteGeneric(c: CommandContext, argv: string[]): void {
     if (c.db.lookupWrite(k) !== undefined && c.db.delete(k)) {
       c.signalModified(k);
       c.notify('generic', 'del', k);
+      // Blocked XREADGROUP clients must learn that the key is gone (signalDeletedKeyAsReady).
+      c.signalKeyAsReady(k);
       n++;
     }
   }
@@ -144,6 +146,7 @@ function renameGeneric(c: CommandContext, argv: string[], nx: boolean): void {
   c.signalModified(dst);
   c.notify('generic', 'rename_from', src);
   c.notify('generic', 'rename_to', dst);
+  c.signalKeyAsReady(src);
   c.signalKeyAsReady(dst);
   if (nx) c.reply.integer(1); else c.reply.ok();
 }
@@ -151,6 +154,7 @@ function renameGeneric(c: CommandContext, argv: string[], nx: boolean): void {
 export function flushDb(c: CommandContext, db: Db): number {
   c.server.touchAllWatchedKeysInDb(db);
   const n = db.flush();
+  for (const k of db.blocking.keys()) c.signalKeyAsReady(k, db);
   c.addDirty(n);
   return n;
 }
