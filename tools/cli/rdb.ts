@@ -83,7 +83,7 @@ function reportOptions(flags: RdbtoolsFlags): ReportOptions {
 /** Runs one report from DUMP into `-f FILE` (atomic) or stdout; returns the eof record. */
 async function runReport(name: ReportName, dump: string, flags: RdbtoolsFlags, ctx: CliContext, ignoreCrc: boolean): Promise<RdbEofRecord | undefined> {
   const opts = reportOptions(flags);
-  const input = await openInput(dump);
+  const input = await openInput(dump, { reuseBuffers: true });
   const sink = await openOutput(flags.file);
   guardStdout(ctx);
   try {
@@ -145,7 +145,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("check a dump like redis-check-rdb: counts of keys, expires and already-expired keys per db, and the first problem with its offset (exit 0 ok, 1 problem)")
     .argument('<dump>', 'RDB file (- for stdin)')
     .action(async (dump: string) => {
-      const input = await openInput(dump);
+      const input = await openInput(dump, { reuseBuffers: true });
       const result = await checkRdb(input.source, { fileName: input.name });
       ctx.stdout.write(formatCheckReport(result));
       if (result.problem) {
@@ -184,7 +184,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--top <N>', 'print only the N largest prefixes', '50')
     .option('--ignore-crc', 'accept a dump whose CRC64 does not match');
   addFilterOptions(prefixes).action(async (dump: string, flags: RdbtoolsFlags & { delimiter: string; depth: string; top: string }) => {
-    const input = await openInput(dump);
+    const input = await openInput(dump, { reuseBuffers: true });
     const sink = await openOutput(flags.file);
     await guarded(sink, () =>
       writePrefixReport(readRdbBatches(input.source, { fileName: input.name, ignoreCrc: !!flags.ignoreCrc }), sink, {
@@ -203,7 +203,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--top <N>', 'keys per type', '5')
     .option('--ignore-crc', 'accept a dump whose CRC64 does not match');
   addFilterOptions(bigkeys).action(async (dump: string, flags: RdbtoolsFlags & { top: string }) => {
-    const input = await openInput(dump);
+    const input = await openInput(dump, { reuseBuffers: true });
     const sink = await openOutput(flags.file);
     await guarded(sink, () =>
       writeBigKeysReport(readRdbBatches(input.source, { fileName: input.name, ignoreCrc: !!flags.ignoreCrc }), sink, { ...reportOptions(flags), top: int('--top', flags.top) ?? 5 }),

@@ -292,12 +292,13 @@ export class RdbParser {
     if (chunk.length === 0) return;
     this.#flushCrc();
     const rem = this.#end - this.#pos;
-    if (rem === 0 && !this.#owned) {
+    if (rem === 0) {
       // Nothing left over: parse straight from the caller's chunk (we never write into it).
       this.#base += this.#end;
       this.#buf = chunk;
       this.#pos = this.#crcPos = 0;
       this.#end = chunk.length;
+      this.#owned = false;
       return;
     }
     // Append to our own reusable buffer (records never point into it, so reuse is safe).
@@ -325,6 +326,30 @@ export class RdbParser {
     this.#owned = true;
     this.#pos = this.#crcPos = 0;
     this.#end = need;
+  }
+
+  /**
+   * Stops referring to the last pushed chunk: checksums what was parsed and copies the
+   * unparsed tail into the parser's own buffer. Call it before the chunk's memory is reused
+   * (`openInput(path, { reuseBuffers: true })` overwrites a chunk once the next is requested).
+   * Costs nothing more than `push` would have spent on the same tail.
+   */
+  detach(): void {
+    this.#flushCrc();
+    if (this.#owned) return;
+    const rem = this.#end - this.#pos;
+    this.#base += this.#pos;
+    if (rem > 0) {
+      let own = this.#own;
+      if (own.length < rem) own = this.#own = Buffer.allocUnsafe(Math.max(rem + 65536, own.length * 2));
+      this.#buf.copy(own, 0, this.#pos, this.#end);
+      this.#buf = own;
+      this.#owned = true;
+    } else {
+      this.#buf = NO_KEY;
+    }
+    this.#pos = this.#crcPos = 0;
+    this.#end = rem;
   }
 
   /** Declares the end of input. */
@@ -1433,7 +1458,10 @@ export async function* readRdbBatches(source: AsyncIterable<Buffer>, opts: RdbRe
   let done = false;
   for await (const chunk of source) {
     parser.push(chunk);
-    if (!parser.ready) continue;
+    if (!parser.ready) {
+      parser.detach();
+      continue;
+    }
     for (;;) {
       const st = step();
       if (st === STEP_MORE) break;
@@ -1447,6 +1475,8 @@ export async function* readRdbBatches(source: AsyncIterable<Buffer>, opts: RdbRe
       }
     }
     if (done) break;
+    // The source may reuse this chunk's memory for the one after it.
+    parser.detach();
   }
   if (!done) {
     parser.end();
