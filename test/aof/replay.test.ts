@@ -18,7 +18,7 @@ import { encodeCommand } from '../../tools/resp/index.js';
 
 async function commandsOf(buf: Buffer): Promise<AofCommandRecord[]> {
   const out: AofCommandRecord[] = [];
-  for await (const r of readAof([buf])) if (r.kind === 'command') out.push(r);
+  for await (const r of readAof([buf])) if (r.kind === 'command') out.push({ ...r, args: r.args.map((a) => Buffer.from(a)) }); // args are views into the reader's window
   return out;
 }
 

@@ -13,7 +13,7 @@ const valid = Buffer.concat([enc(['SELECT', '2']), enc(['SET', 'a', '1']), enc([
 
 async function all(data: Buffer, opts = {}): Promise<AofRecord[]> {
   const out: AofRecord[] = [];
-  for await (const r of readAof([data], opts)) out.push(r);
+  for await (const r of readAof([data], opts)) out.push(r.kind === 'command' ? { ...r, args: r.args.map((a) => Buffer.from(a)) } : r); // copies: records are views into the reader's window
   return out;
 }
 

@@ -6,6 +6,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RedkitError, isRedkitError } from '../errors.js';
+import { openInput } from '../io/files.js';
 import { detectInputKind, findManifestInDir } from './check.js';
 import { parseManifest, ManifestError, type AofManifest } from './manifest.js';
 import { readRdbBatches } from '../rdb/reader.js';
@@ -118,10 +119,15 @@ export async function resolveLayout(input: string): Promise<AofLayout> {
   return { kind: 'multi-part', manifestPath: path, dir, manifest, parts };
 }
 
-/** Streams the bytes of a file from `start`. */
-export function fileSource(path: string, start = 0, end?: number): AsyncIterable<Buffer> {
-  if (end !== undefined && end <= start) return (async function* () {})();
-  return createReadStream(path, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+/**
+ * Streams the bytes of a file in [start, end) through two reused read buffers (openInput's
+ * reuseBuffers: the AOF reader copies what it parses into its own window, so no 1 MiB Buffer
+ * per chunk is left for the GC to find).
+ */
+export async function* fileSource(path: string, start = 0, end?: number): AsyncIterable<Buffer> {
+  if (end !== undefined && end <= start) return;
+  const input = await openInput(path, end === undefined ? { reuseBuffers: true, start } : { reuseBuffers: true, start, end });
+  yield* input.source;
 }
 
 /** Every record of every part, in loading order. Each file starts in db 0 (as the loader's fresh client). */

@@ -31,7 +31,10 @@ export interface AofProvenance {
 
 export interface AofCommandRecord extends AofProvenance {
   kind: 'command';
-  /** Arguments (views into the read buffer: copy them to keep many records around). */
+  /**
+   * Arguments: views into the reader's window, valid until the next batch is asked for (with
+   * `readAof`, until the iteration moves past the current batch). Copy what you keep longer.
+   */
   args: Buffer[];
   /** 0-based index of the command in the stream (annotations not counted). */
   index: number;
@@ -47,6 +50,7 @@ export interface AofCommandRecord extends AofProvenance {
 
 export interface AofAnnotationRecord extends AofProvenance {
   kind: 'annotation';
+  /** A view, valid as long as `args` of a command record (see there). */
   text: Buffer;
   /** For `#TS:<unix>`: the timestamp. */
   ts: number | undefined;
@@ -184,13 +188,20 @@ export async function* readAof(source: AsyncIterable<Uint8Array> | Iterable<Uint
 
 /** Records per batch: amortises the async-iteration cost over many small commands. */
 const BATCH = 512;
+/** Initial window: one read chunk (1 MiB) plus the unread tail of the previous one. */
+const WINDOW = 2 << 20;
 
 /** Same records as `readAof`, in arrays (the fast path for big files). */
 export async function* readAofBatches(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: ReadAofOptions = {}): AsyncGenerator<AofRecord[]> {
   let out: AofRecord[] = [];
   const file = opts.file ?? '<aof>';
   const maxBulk = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN;
-  let window: Buffer = Buffer.alloc(0);
+  // The reader owns one window buffer, reused for the whole stream: unread bytes are moved to
+  // its front and source chunks are copied in behind them (so sources may reuse their chunks,
+  // see openInput's reuseBuffers). It only grows for a command larger than itself. Records are
+  // views into it, hence a batch is always handed out before the window is refilled.
+  let store = Buffer.allocUnsafeSlow(WINDOW);
+  let window: Buffer = store.subarray(0, 0);
   let winOff = opts.startOffset ?? 0; // file offset of window[0]
   let p = 0; // parse position in window
   let line = 1;
@@ -202,36 +213,53 @@ export async function* readAofBatches(source: AsyncIterable<Uint8Array> | Iterab
   const it = Symbol.asyncIterator in source
     ? source[Symbol.asyncIterator]()
     : (async function* () { yield* source as Iterable<Uint8Array>; })();
-  const pending: Buffer[] = [];
-  let pendingLen = 0;
 
-  /** Makes at least `min` bytes available in the window (or reaches EOF). */
+  /**
+   * Makes at least `min` bytes available in the window (or reaches EOF). Overwrites the window:
+   * every record handed out before must be done with (callers yield `out` first).
+   */
   const fill = async (min: number): Promise<void> => {
-    // drop consumed bytes first
-    if (p > 0) { window = window.subarray(p); winOff += p; min -= p; p = 0; }
-    while (!eof && window.length + pendingLen < min) {
+    // unread bytes to the front of the store
+    const keep = window.subarray(p);
+    winOff += p;
+    min -= p;
+    p = 0;
+    let len = keep.length;
+    if (keep.buffer === store.buffer) {
+      const from = keep.byteOffset - store.byteOffset;
+      if (from > 0) store.copyWithin(0, from, from + len);
+    } else {
+      keep.copy(store, 0);
+    }
+    while (!eof && len < min) {
       const r = await it.next();
       if (r.done) { eof = true; break; }
-      const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-      pending.push(b);
-      pendingLen += b.length;
+      const b = r.value;
+      if (len + b.length > store.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(store.length * 2, len + b.length));
+        store.copy(bigger, 0, 0, len);
+        store = bigger;
+      }
+      store.set(b, len);
+      len += b.length;
     }
-    if (pendingLen) {
-      window = window.length ? Buffer.concat([window, ...pending]) : pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-      pending.length = 0;
-      pendingLen = 0;
-    }
+    window = store.subarray(0, len);
   };
 
   await fill(1);
   for (;;) {
     if (p >= window.length) {
       if (eof) break;
+      if (out.length) { yield out; out = []; }
       await fill(p + 1);
       if (p >= window.length) break;
     }
     const r = parseAt(window, p, eof, maxBulk);
-    if (r.t === 'need') { await fill(Math.max(r.min, window.length + 1)); continue; }
+    if (r.t === 'need') {
+      if (out.length) { yield out; out = []; }
+      await fill(Math.max(r.min, window.length + 1));
+      continue;
+    }
     const offset = winOff + p;
     if (r.t === 'ann') {
       const text = r.text;
@@ -243,8 +271,8 @@ export async function* readAofBatches(source: AsyncIterable<Uint8Array> | Iterab
       continue;
     }
     if (r.t === 'cmd') {
-      // args are views into the read window (no copy): valid as long as the caller keeps them,
-      // since windows are never written again; callers that buffer many records copy them.
+      // args are views into the window (no copy), valid until the next batch is requested;
+      // callers that buffer records across batches copy them (rewrite.ts own()).
       const args = r.args;
       const name = lowerName(args[0]!);
       if (name === 'select' && args.length >= 2) {
@@ -281,11 +309,13 @@ export async function* readAofBatches(source: AsyncIterable<Uint8Array> | Iterab
       if (star === -1) {
         if (eof) break;
         q = window.length;
+        if (out.length) { yield out; out = []; }
         await fill(window.length + 1);
         continue;
       }
       const t = parseAt(window, star, eof, maxBulk);
       if (t.t === 'need') {
+        if (out.length) { yield out; out = []; }
         await fill(Math.max(t.min, window.length + 1));
         q = star;
         continue;

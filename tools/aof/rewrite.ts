@@ -213,7 +213,7 @@ export async function rewriteAof(layout: AofLayout, policy: RewritePolicy, targe
       if (rec.kind === 'annotation') {
         const d = policy.annotation?.(rec) ?? 'keep';
         if (d === 'stop') { stopped = true; stopPart = rec.part; outputs.changed.add(rec.part); report.stoppedAt = { file: rec.file, offset: rec.offset, why: 'cut point' }; break outer; }
-        if (d === 'keep' && !tx) await (await outputs.writer(rec.part)).raw(rec.text);
+        if (d === 'keep' && !tx) await (await outputs.writer(rec.part)).raw(Buffer.from(rec.text)); // copy: the output buffers it past this batch
         continue;
       }
       if (rec.kind === 'damage') {
