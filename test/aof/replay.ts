@@ -93,7 +93,16 @@ export async function replay(path: string, extra: string[] = []): Promise<Datase
       await new Promise((res) => setTimeout(res, 25));
     }
     try {
-      return await dumpAll(port);
+      // INFO can say loading:0 before loading has begun (e.g. while an old-style AOF is
+      // migrated into appendonlydir): a LOADING reply means "not yet", so try again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await dumpAll(port);
+        } catch (err) {
+          if (!/LOADING/.test((err as Error).message) || attempt > 400) throw err;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      }
     } catch (err) {
       await Promise.race([exited, new Promise((res) => setTimeout(res, 20_000))]);
       if (proc.exitCode !== null || proc.signalCode !== null) return { refused: log };

@@ -77,6 +77,8 @@ export class ClientState {
   isMaster = false;
   /** Attached with SYNC/PSYNC (receives the write stream). */
   isReplica = false;
+  /** Port the replica listens on (REPLCONF listening-port), shown in INFO replication. */
+  replListeningPort: number | null = null;
   /** Pub/sub confirmations written while CLIENT REPLY is OFF/SKIP (they are always delivered). */
   pushOut: ReplyWriter | null = null;
 

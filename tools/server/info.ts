@@ -159,7 +159,8 @@ function section(s: ServerState, name: string): string | null {
       const slaves: [string, string][] = [];
       let i = 0;
       for (const r of s.replicas) {
-        const [ip, port] = [r.addr.slice(0, r.addr.lastIndexOf(':')), r.addr.slice(r.addr.lastIndexOf(':') + 1)];
+        const ip = r.addr.slice(0, r.addr.lastIndexOf(':'));
+        const port = r.replListeningPort ?? r.addr.slice(r.addr.lastIndexOf(':') + 1);
         slaves.push([`slave${i++}`, `ip=${ip},port=${port},state=online,offset=${s.masterReplOffset},lag=0`]);
       }
       return lines('Replication', [

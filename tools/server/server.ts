@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { RequestParser, RespProtocolError } from '../resp/index.js';
+import { RequestParser, RespProtocolError, RespWriter } from '../resp/index.js';
 import { arityOk, commandKeys, type BlockRequest, type CommandContext, type CommandSpec, type NotifyClass } from './command.js';
 import { CommandTable } from './command.js';
 import { Config } from './config.js';
@@ -977,16 +977,24 @@ export class ServerState implements DbHost {
 
   #feedReplicas(db: number, argv: string[]): void {
     if (db !== this.#replDb && db >= 0) {
-      for (const r of this.replicas) { r.reply.command(['SELECT', String(db)]); this.markPending(r); }
+      this.#sendToReplicas(['SELECT', String(db)]);
       this.#replDb = db;
     }
+    this.#sendToReplicas(argv);
+  }
+
+  /** Encodes once, writes to every replica; the replication offset counts the stream's bytes once. */
+  #sendToReplicas(argv: string[]): void {
+    this.#replEnc.command(argv);
+    const bytes = this.#replEnc.take();
+    this.masterReplOffset += bytes.length;
     for (const r of this.replicas) {
-      const before = r.reply.length;
-      r.reply.command(argv);
-      this.masterReplOffset += r.reply.length - before;
+      r.reply.raw(bytes);
       this.markPending(r);
     }
   }
+
+  readonly #replEnc = new RespWriter();
 
   /** SYNC/PSYNC: the client becomes a replica: an (empty) RDB payload, then the write stream. */
   attachReplica(c: ClientState, psync: boolean): void {

@@ -471,13 +471,19 @@ export const commands: CommandSpec[] = [
     c.reply.arrayHeader(srv.replicas.size);
     for (const r of srv.replicas) {
       const i = r.addr.lastIndexOf(':');
-      c.reply.arrayHeader(3); c.reply.bulk(r.addr.slice(0, i)); c.reply.bulk(r.addr.slice(i + 1)); c.reply.bulk(String(srv.masterReplOffset));
+      c.reply.arrayHeader(3); c.reply.bulk(r.addr.slice(0, i)); c.reply.bulk(String(r.replListeningPort ?? r.addr.slice(i + 1))); c.reply.bulk(String(srv.masterReplOffset));
     }
   }),
   def('sync', 1, 'admin noscript no_multi', [0, 0, 0], 'server', '1.0.0', (c) => c.server.attachReplica(c.client, false)),
   def('psync', -3, 'admin noscript no_multi', [0, 0, 0], 'server', '2.8.0', (c) => c.server.attachReplica(c.client, true)),
   def('replconf', -1, 'admin noscript loading stale allow_busy', [0, 0, 0], 'server', '3.0.0', (c, argv) => {
     if (argv.length >= 2 && argv[1]!.toLowerCase() === 'ack') return;
+    for (let i = 1; i + 1 < argv.length; i += 2) {
+      if (argv[i]!.toLowerCase() === 'listening-port') {
+        const port = Number(argv[i + 1]);
+        if (Number.isInteger(port) && port >= 0 && port <= 65535) c.client.replListeningPort = port;
+      }
+    }
     c.reply.ok();
   }),
   def('wait', 3, 'noscript', [0, 0, 0], 'generic', '3.0.0', (c, argv) => {
