@@ -5,6 +5,9 @@
  * replica's listening port, and offsets that agree with the replica's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter, type RunningExporter } from '../../exporter/app.js';
 import { RedisConnection } from '../../exporter/connection.js';
@@ -16,13 +19,16 @@ describe.skipIf(!haveRealRedis())('built-in server as master, real redis-server 
   let srv: ServerHandle;
   let replica: ChildProcess;
   let replicaPort = 0;
+  let replicaDir = '';
   let exp: RunningExporter;
   let conn: RedisConnection;
 
   beforeAll(async () => {
     srv = await startServer({ port: 0 });
     replicaPort = await freePort();
-    replica = spawn(findBinary('redis-server')!, ['--port', String(replicaPort), '--bind', '127.0.0.1', '--save', '',
+    // The replica stores the RDB it receives from the master: give it its own directory.
+    replicaDir = mkdtempSync(join(tmpdir(), 'redkit-replica-'));
+    replica = spawn(findBinary('redis-server')!, ['--port', String(replicaPort), '--bind', '127.0.0.1', '--save', '', '--dir', replicaDir,
       '--replicaof', '127.0.0.1', String(srv.port)], { stdio: 'ignore' });
     await waitForPort(replicaPort);
     conn = new RedisConnection({ host: '127.0.0.1', port: srv.port, timeoutMs: 2000 });
@@ -35,6 +41,7 @@ describe.skipIf(!haveRealRedis())('built-in server as master, real redis-server 
     conn?.close();
     replica?.kill('SIGTERM');
     await srv?.close();
+    if (replicaDir) rmSync(replicaDir, { recursive: true, force: true });
   });
 
   const scrape = async (q = '/metrics'): Promise<Parsed> => parseExposition(await (await fetch(`${exp.url}${q}`)).text());
