@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requiredInCi } from '../helpers/real-redis.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(root, 'fixtures', 'aof');
@@ -18,7 +19,7 @@ function redkit(args: string[], input?: string) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!haveDist)('redkit aof CLI', () => {
+describe.skipIf(!requiredInCi(haveDist, 'a built dist/ (npm run build)'))('redkit aof CLI', () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'redkit-aof-cli-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

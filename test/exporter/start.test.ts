@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../helpers/real-redis.js';
+import { freePort, waitForPort, requiredInCi } from '../helpers/real-redis.js';
 import { parseExposition } from './exposition.js';
 
 // The built-in server is another family's module; this test runs once it is in the build.
 const serverBuilt = existsSync('tools/server/server.ts') || existsSync('tools/server/index.ts');
 
-describe.skipIf(!serverBuilt)('redkit start', () => {
+describe.skipIf(!requiredInCi(serverBuilt, 'a built dist/ (npm run build)'))('redkit start', () => {
   it('serves the built-in server and the exporter, and stops both on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redkit-start-'));
     const port = await freePort();

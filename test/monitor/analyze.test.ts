@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { MonitorAnalyzer, type MonitorOptions, type MonitorReport } from '../../tools/monitor/analyze.js';
 import { MonitorLine } from '../../tools/monitor/parser.js';
 import { renderReport } from '../../tools/monitor/report.js';
+import { requiredInCi } from '../helpers/real-redis.js';
 
 const CORPUS = '../shared/corpus/monitor';
 
@@ -68,7 +69,7 @@ describe('MONITOR line parser', () => {
 });
 
 describe('time attribution', () => {
-  it.skipIf(!existsSync(CORPUS))('Redis 7: native commands are charged the gap BEFORE their line', () => {
+  it.skipIf(!requiredInCi(existsSync(CORPUS), 'the shared corpus'))('Redis 7: native commands are charged the gap BEFORE their line', () => {
     const r = analyze(readFileSync(`${CORPUS}/redis7-monitor-timing-native.txt`));
     const slow = Object.fromEntries(r.slowestCalls.map((s) => [s.call.split(' ')[0], s.us]));
     // SORT of a 1M list (~185 ms) and SINTERSTORE of a 1M set (~373 ms), as captured
@@ -79,13 +80,13 @@ describe('time attribution', () => {
     expect(r.lines).toMatchObject({ total: 9, commands: 8, ignored: 1, junk: 0 });
   });
 
-  it.skipIf(!existsSync(CORPUS))('Redis 7: a script is charged the gap AFTER its EVAL line', () => {
+  it.skipIf(!requiredInCi(existsSync(CORPUS), 'the shared corpus'))('Redis 7: a script is charged the gap AFTER its EVAL line', () => {
     const r = analyze(readFileSync(`${CORPUS}/redis7-monitor-timing-eval.txt`));
     const ev = r.heaviestCommands.find((h) => h.name === 'EVAL')!;
     expect(ev.us).toBe(1795417821769236 - 1795417821741317);
   });
 
-  it.skipIf(!existsSync(CORPUS))('Redis < 7: every command is charged the gap AFTER its line', () => {
+  it.skipIf(!requiredInCi(existsSync(CORPUS), 'the shared corpus'))('Redis < 7: every command is charged the gap AFTER its line', () => {
     const r = analyze(readFileSync(`${CORPUS}/redis7-monitor-timing-native.txt`), { redisVersion: '6.2' });
     expect(r.attribution).toBe('logged-before (Redis < 7.0)');
     // under the old rule the SORT's 185 ms land on the SET before it
@@ -154,7 +155,7 @@ describe('report contents', () => {
     }
   });
 
-  it.skipIf(!existsSync(CORPUS))('sees the lua and unix lines redis-faina drops (MANIFEST counts)', () => {
+  it.skipIf(!requiredInCi(existsSync(CORPUS), 'the shared corpus'))('sees the lua and unix lines redis-faina drops (MANIFEST counts)', () => {
     const r = analyze(readFileSync(`${CORPUS}/redis7-monitor-47724.txt`), {}, 1 << 16);
     expect(r.clientKinds.lua).toBe(2700);
     expect(r.clientKinds.unix).toBe(601);

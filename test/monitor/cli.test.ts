@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { haveRealRedis, startRealRedis, type RealRedis, requiredInCi } from '../helpers/real-redis.js';
 import { normaliseTies } from './helpers.js';
 
 const CORPUS = '../shared/corpus/monitor';
@@ -20,7 +20,7 @@ function redkit(args: string[], input?: Buffer | string): { status: number | nul
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 
-describe.skipIf(!existsSync(CORPUS))('redkit monitor (files)', () => {
+describe.skipIf(!requiredInCi(existsSync(CORPUS), 'the shared corpus'))('redkit monitor (files)', () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'redkit-mon-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

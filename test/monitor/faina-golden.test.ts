@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { FainaAnalyzer } from '../../tools/monitor/faina.js';
 import { normaliseTies } from './helpers.js';
+import { requiredInCi } from '../helpers/real-redis.js';
 
 const CORPUS = '../shared/corpus/monitor';
 const CAPTURES = ['redis7-monitor-232', 'redis7-monitor-47724', 'synthetic-faina-edge-cases'];
@@ -49,7 +50,7 @@ function runFaina(input: Buffer, chunk = 1 << 20, tieOrder: 'name' | 'python2' =
   return a.finish();
 }
 
-describe.skipIf(!existsSync(CORPUS))('--faina golden files', () => {
+describe.skipIf(!requiredInCi(existsSync(CORPUS), 'the shared corpus'))('--faina golden files', () => {
   for (const name of CAPTURES) {
     it(`matches redis-faina on ${name}`, () => {
       const input = readFileSync(`${CORPUS}/${name}.txt`);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS, REF, haveCorpus } from './helpers.js';
+import { requiredInCi } from '../helpers/real-redis.js';
 
 const built = existsSync(resolve('dist/tools/cli/main.js'));
 const tmp = mkdtempSync(join(tmpdir(), 'redkit-rdb-cli-'));
@@ -54,7 +55,7 @@ function run(bin: 'rdb' | 'redkit', args: string[]): { status: number | null; st
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 
-describe.skipIf(!built || !haveCorpus)('rdb CLI', () => {
+describe.skipIf(!requiredInCi(built, 'a built dist/ (npm run build)') || !requiredInCi(haveCorpus, 'the shared corpus'))('rdb CLI', () => {
   it('`rdb --command json dump.rdb` prints the reference bytes', () => {
     const r = run('rdb', ['--command', 'json', join(CORPUS, 'rdbtools-non_ascii_values.rdb')]);
     expect(r.status).toBe(0);

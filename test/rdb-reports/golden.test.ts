@@ -19,6 +19,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportName, ReportOptions } from '../../tools/rdb/reports/index.js';
 import { REF, haveCorpus, runOn } from './helpers.js';
+import { requiredInCi } from '../helpers/real-redis.js';
 
 const COMMANDS: Array<[ReportName, string]> = [
   ['json', 'json.json'],
@@ -69,7 +70,7 @@ export function expectMemoryCsv(ours: string, ref: string, label: string): void 
   }
 }
 
-describe.skipIf(!haveCorpus)('rdb --command X: byte-for-byte redis-rdb-tools 0.1.15 outputs', () => {
+describe.skipIf(!requiredInCi(haveCorpus, 'the shared corpus'))('rdb --command X: byte-for-byte redis-rdb-tools 0.1.15 outputs', () => {
   for (const name of referenceNames()) {
     it(name, async () => {
       for (const [cmd, ext] of COMMANDS) {
@@ -110,7 +111,7 @@ const OPTION_RUNS: Array<[string, string, ReportName, ReportOptions]> = [
   ['redis_50_with_streams.diff.txt', 'rdbtools-redis_50_with_streams', 'diff', {}],
 ];
 
-describe.skipIf(!haveCorpus)('rdb --command X with options: byte-for-byte rdb-ref/options', () => {
+describe.skipIf(!requiredInCi(haveCorpus, 'the shared corpus'))('rdb --command X with options: byte-for-byte rdb-ref/options', () => {
   it('covers every file in rdb-ref/options', () => {
     const files = readdirSync(resolve(REF, 'options')).sort();
     expect(files).toEqual(OPTION_RUNS.map((r) => r[0]).sort());

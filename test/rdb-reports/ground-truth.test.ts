@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REF, haveCorpus, runOn } from './helpers.js';
+import { requiredInCi } from '../helpers/real-redis.js';
 
 type Bytes = string; // hex
 
@@ -171,7 +172,7 @@ const viewNames = haveCorpus
       .sort()
   : [];
 
-describe.skipIf(!haveCorpus)('jsonl content equals what Redis 7.0 held after loading the dump', () => {
+describe.skipIf(!requiredInCi(haveCorpus, 'the shared corpus'))('jsonl content equals what Redis 7.0 held after loading the dump', () => {
   for (const name of viewNames) {
     it(name, async () => {
       const { keys, functions } = await ours(name);
@@ -213,7 +214,7 @@ const HDT_FILES: Array<[string, string]> = [
   ['hdt3213-valkey_hash2_with_hfe', 'valkey_hash2_with_hfe.json'],
 ];
 
-describe.skipIf(!haveCorpus)('jsonl content equals HDT3213/rdb expected outputs (dumps Redis 7.0 cannot load)', () => {
+describe.skipIf(!requiredInCi(haveCorpus, 'the shared corpus'))('jsonl content equals HDT3213/rdb expected outputs (dumps Redis 7.0 cannot load)', () => {
   for (const [name, file] of HDT_FILES) {
     const path = resolve(REF, 'hdt3213-expected', file);
     it.skipIf(!existsSync(path))(name, async () => {
@@ -262,7 +263,7 @@ function parseLibrdb(text: string): Map<string, unknown> {
   return all;
 }
 
-describe.skipIf(!haveCorpus)('jsonl content equals redis/librdb expected data (RDB 11/12)', () => {
+describe.skipIf(!requiredInCi(haveCorpus, 'the shared corpus'))('jsonl content equals redis/librdb expected data (RDB 11/12)', () => {
   for (const [name, file] of LIBRDB_FILES) {
     const path = resolve(REF, 'librdb-expected', file);
     it.skipIf(!existsSync(path))(name, async () => {

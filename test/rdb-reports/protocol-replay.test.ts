@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { haveRealRedis, startRealRedis } from '../helpers/real-redis.js';
+import { haveRealRedis, startRealRedis, requiredInCi } from '../helpers/real-redis.js';
 import { bufferSource, readRdbBatches } from '../../tools/rdb/reader.js';
 import { writeReportFromBatches } from '../../tools/rdb/reports/index.js';
 import { MemorySink, haveCorpus, runOn } from './helpers.js';
@@ -92,7 +92,7 @@ function dropFieldsMissingIn(replayed: unknown, orig: unknown): void {
 
 const DUMPS = ['redis7-mixed', 'rdbtools-redis_50_with_streams', 'rdbtools-parser_filters', 'hdt3213-stream_listpacks_1', 'rdbtools-non_ascii_values'];
 
-describe.skipIf(!haveCorpus || !haveRealRedis())('rdb -c protocol replayed into real redis-server rebuilds the dump', () => {
+describe.skipIf(!requiredInCi(haveCorpus, 'the shared corpus') || !haveRealRedis())('rdb -c protocol replayed into real redis-server rebuilds the dump', () => {
   for (const name of DUMPS) {
     it(name, async () => {
       const redis = await startRealRedis(['--appendonly', 'no']);
