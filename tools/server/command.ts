@@ -42,7 +42,8 @@ export interface BlockRequest {
     /** Relative timeout in ms; 0 = forever. */
     timeoutMs: number;
     /** Called with a fresh context when a key is signalled ready; return true when served. */
-    onReady: (c: CommandContext) => boolean;
+    /** `readyKey`: the key whose change woke the client (Redis serves that key first). */
+    onReady: (c: CommandContext, readyKey?: string) => boolean;
     /** Called at the deadline: reply null / nil array as Redis does. */
     onTimeout: (c: CommandContext) => void;
     /** Optional: called when the client is unblocked without being served (CLIENT UNBLOCK, disconnect). */

@@ -366,6 +366,9 @@ export class ServerState implements DbHost {
     if (db.watched.size !== 0) this.touchWatchedKey(db, key);
     if (this.tracking.clients !== 0) this.tracking.invalidateKey(key, this.currentClient);
     if (this.onKeyModified) this.onKeyModified(db, key);
+    // Clients blocked on a key that was overwritten (e.g. SET over a stream) re-check it, as
+    // Redis 7.0's signalDeletedKeyAsReady does; their onReady treats a wrong type as absent.
+    if (db.blocking.size !== 0 && db.blocking.has(key)) this.signalKeyAsReady(db, key);
   }
 
   touchWatchedKey(db: Db, key: string): void {
@@ -887,7 +890,7 @@ export class ServerState implements DbHost {
           this.inCommand++;
           let served: boolean;
           try {
-            served = b.req.onReady(c.ctx);
+            served = b.req.onReady(c.ctx, key);
           } finally {
             this.inCommand--;
             this.currentClient = prevCurrent;
