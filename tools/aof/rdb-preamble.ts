@@ -9,6 +9,12 @@
  * cost stays linear and memory is bounded by the largest record).
  *
  *   REDIS0010 | FA aux… | FE db | FB sizes | [FC ms] type key value … | FF crc64(8)
+ *
+ * Why not tools/rdb's reader: redis-check-aof prints redis-check-rdb's progress lines with the
+ * offsets redis-check-rdb reaches at each step (and its exact wording on every failure), which
+ * this walker reproduces byte for byte (test/aof/check-diff.test.ts); tools/rdb's checkRdb
+ * reports its own offsets. The layout boundary for the other AOF tools does come from
+ * tools/rdb (readRdbBatches). Folding these lines into tools/rdb/check.ts is a known follow-up.
  */
 import { open } from 'node:fs/promises';
 import { Crc64 } from '../rdb/crc64.js';
