@@ -6,14 +6,16 @@
  * Reports append "byte strings" (one char per output byte, see escape.ts) to a ByteOut; the
  * driver turns them into Buffers with one latin1 copy per chunk.
  */
-import type { OutputSink } from '../../io/files.js';
+import { AtomicOutput, type OutputSink } from '../../io/files.js';
 import type { RdbEofRecord, RdbRecord } from '../types.js';
 import type { KeyFilter } from './filters.js';
 
 /** Output is handed to the sink once this many bytes are pending. */
 const FLUSH_AT = 1 << 20;
-/** Size of each output block. */
-const BLOCK = 1 << 20;
+/** Size of each output block (room for a batch's output past FLUSH_AT, so a recycled block rarely overflows). */
+const BLOCK = 2 << 20;
+/** A chunk this large is written through by the file sink's write() (its buffering is 64 KiB). */
+const SINK_BUFFERS_BELOW = 64 * 1024;
 
 interface Latin1Writer {
   latin1Write(s: string, offset: number, length: number): number;
@@ -27,6 +29,8 @@ interface Latin1Writer {
 export class ByteOut {
   buf: Buffer = Buffer.allocUnsafeSlow(BLOCK);
   pos = 0;
+  /** The whole allocation `buf` is a view of. */
+  #block: Buffer = this.buf;
   #done: Buffer[] = [];
   #doneBytes = 0;
 
@@ -42,7 +46,7 @@ export class ByteOut {
       this.#done.push(this.buf.subarray(0, this.pos));
       this.#doneBytes += this.pos;
     }
-    this.buf = Buffer.allocUnsafeSlow(Math.max(BLOCK, n));
+    this.buf = this.#block = Buffer.allocUnsafeSlow(Math.max(BLOCK, n));
     this.pos = 0;
   }
 
@@ -134,8 +138,17 @@ export class ByteOut {
     // The taken bytes now belong to the caller: continue in the rest of the block.
     this.buf = this.buf.subarray(this.pos);
     this.pos = 0;
-    if (this.buf.length < 4096) this.buf = Buffer.allocUnsafeSlow(BLOCK);
+    if (this.buf.length < 4096) this.buf = this.#block = Buffer.allocUnsafeSlow(BLOCK);
     return out;
+  }
+
+  /**
+   * Writes from the start of the current block again. Only for a caller that knows no Buffer
+   * returned by `take()` is referenced any more (the sink has written it out): without this,
+   * every block becomes garbage that is freed only by a full GC, which a small heap rarely runs.
+   */
+  rewind(): void {
+    if (this.pos === 0 && this.#done.length === 0) this.buf = this.#block;
   }
 }
 
@@ -152,6 +165,8 @@ export async function runReport(batches: RecordBatches, report: RdbReport, out: 
   const filtering = filter !== undefined && filter.active;
   let skipping = false;
   let eof: RdbEofRecord | undefined;
+  // A file sink has written a large chunk by the time write() resolves; stdout may still queue it.
+  const recycle = sink instanceof AtomicOutput;
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) {
       const rec = batch[i]!;
@@ -170,7 +185,11 @@ export async function runReport(batches: RecordBatches, report: RdbReport, out: 
       if (rec.kind === 'eof') eof = rec;
       report.onRecord(rec);
     }
-    if (out.size >= FLUSH_AT) await sink.write(out.take());
+    if (out.size >= FLUSH_AT) {
+      const chunk = out.take();
+      await sink.write(chunk);
+      if (recycle && chunk.length >= SINK_BUFFERS_BELOW) out.rewind();
+    }
   }
   if (out.size > 0) await sink.write(out.take());
   return eof;
