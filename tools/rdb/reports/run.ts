@@ -11,9 +11,9 @@ import type { RdbEofRecord, RdbRecord } from '../types.js';
 import type { KeyFilter } from './filters.js';
 
 /** Output is handed to the sink once this many bytes are pending. */
-const FLUSH_AT = 1 << 20;
+const FLUSH_AT = 256 << 10;
 /** Size of each output block (room for a batch's output past FLUSH_AT, so a recycled block rarely overflows). */
-const BLOCK = 2 << 20;
+const BLOCK = 1 << 20;
 /** A chunk this large is written through by the file sink's write() (its buffering is 64 KiB). */
 const SINK_BUFFERS_BELOW = 64 * 1024;
 
