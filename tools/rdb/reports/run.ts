@@ -6,7 +6,7 @@
  * Reports append "byte strings" (one char per output byte, see escape.ts) to a ByteOut; the
  * driver turns them into Buffers with one latin1 copy per chunk.
  */
-import { AtomicOutput, type OutputSink } from '../../io/files.js';
+import { AtomicOutput, StdoutOutput, type OutputSink } from '../../io/files.js';
 import type { RdbEofRecord, RdbRecord } from '../types.js';
 import type { KeyFilter } from './filters.js';
 
@@ -165,8 +165,10 @@ export async function runReport(batches: RecordBatches, report: RdbReport, out: 
   const filtering = filter !== undefined && filter.active;
   let skipping = false;
   let eof: RdbEofRecord | undefined;
-  // A file sink has written a large chunk by the time write() resolves; stdout may still queue it.
-  const recycle = sink instanceof AtomicOutput;
+  // A file sink has written a large chunk by the time write() resolves; stdout has once its
+  // stream holds nothing more (an async pipe keeps the chunk queued until written).
+  const isStdout = sink instanceof StdoutOutput;
+  const fileSink = sink instanceof AtomicOutput;
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) {
       const rec = batch[i]!;
@@ -188,7 +190,7 @@ export async function runReport(batches: RecordBatches, report: RdbReport, out: 
     if (out.size >= FLUSH_AT) {
       const chunk = out.take();
       await sink.write(chunk);
-      if (recycle && chunk.length >= SINK_BUFFERS_BELOW) out.rewind();
+      if (chunk.length >= SINK_BUFFERS_BELOW && (fileSink || (isStdout && process.stdout.writableLength === 0))) out.rewind();
     }
   }
   if (out.size > 0) await sink.write(out.take());
