@@ -6,14 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-async function run(r: Redis, args: (string | number)[]): Promise<unknown> {
-  try {
-    return await r.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return `ERR:${(e as Error).message}`;
-  }
-}
+import { run } from '../helpers/differential.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

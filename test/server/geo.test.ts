@@ -8,14 +8,7 @@ import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { align52, decodeScore, deinterleave, encodeWGS84, interleave } from '../../tools/server/types/geohash.js';
 import { formatDistance } from '../../tools/server/commands/geo.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-async function run(r: Redis, args: (string | number)[]): Promise<unknown> {
-  try {
-    return await r.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return `ERR:${(e as Error).message}`;
-  }
-}
+import { run } from '../helpers/differential.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -7,25 +7,7 @@ import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { SetValue, isInt64String } from '../../tools/server/types/set.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-async function run(r: Redis, args: (string | number)[]): Promise<unknown> {
-  try {
-    return await r.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return `ERR:${(e as Error).message}`;
-  }
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { run, rng } from '../helpers/differential.js';
 
 describe('SetValue', () => {
   it('intset rules and sorted intset order', () => {

@@ -9,14 +9,7 @@ import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { Stream } from '../../tools/server/types/stream.js';
 import { formatStreamId, makeId, parseStreamId } from '../../tools/server/types/stream-id.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-
-async function run(r: Redis, args: (string | number)[]): Promise<unknown> {
-  try {
-    return await r.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return `ERR:${(e as Error).message}`;
-  }
-}
+import { run } from '../helpers/differential.js';
 
 describe('stream IDs', () => {
   it('parses and formats like Redis', () => {

@@ -9,27 +9,9 @@ import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { SortedChunks } from '../../tools/server/types/zset-chunks.js';
 import { parseLexRange, parseScoreRange, strtod } from '../../tools/server/types/zset-util.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { run, rng } from '../helpers/differential.js';
 
 /** Runs a command and returns its reply, or `ERR:<message>` for an error reply. */
-async function run(r: Redis, args: (string | number)[]): Promise<unknown> {
-  try {
-    return await r.call(String(args[0]), ...args.slice(1).map(String));
-  } catch (e) {
-    return `ERR:${(e as Error).message}`;
-  }
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('zset ordered index', () => {
   it('keeps (score, member) order, ranks and ranges under random updates', () => {
     const sl = new SortedChunks();
