@@ -4,7 +4,12 @@
  * comparable `ERR:<message>` string, so replies of the built-in server and real redis-server
  * can be compared with one toEqual.
  */
-import type { Redis } from 'ioredis';
+import { connect } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { encodeCommand } from '../../tools/resp/index.js';
+import { startServer, type ServerHandle } from '../../tools/server/server.js';
+import { startRealRedis, type RealRedis } from './real-redis.js';
 
 export async function run(r: Redis, args: (string | number)[]): Promise<unknown> {
   try {
@@ -23,4 +28,58 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The built-in server and a real redis-server for one describe block, with an ioredis client to each. */
+export interface ServerPair {
+  readonly ours: Redis;
+  readonly theirs: Redis;
+}
+
+/** Registers beforeAll/afterAll hooks that start both servers and stop them afterwards. */
+export function useServerPair(): ServerPair {
+  let srv: ServerHandle | undefined;
+  let real: RealRedis | undefined;
+  let ours: Redis | undefined;
+  let theirs: Redis | undefined;
+  beforeAll(async () => {
+    srv = await startServer({ port: 0 });
+    real = await startRealRedis();
+    ours = new Redis({ port: srv.port, host: '127.0.0.1' });
+    theirs = new Redis({ port: real.port, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    ours?.disconnect();
+    theirs?.disconnect();
+    await srv?.close();
+    await real?.stop();
+  });
+  return {
+    get ours() { return ours!; },
+    get theirs() { return theirs!; },
+  };
+}
+
+/** Sends HELLO 3 then `cmds` on a raw socket; returns the reply lines after HELLO's. */
+export async function resp3Lines(port: number, cmds: string[][]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let stage = 0;
+    sock.on('error', reject);
+    sock.on('data', (d: Buffer) => {
+      if (stage === 0) {
+        stage = 1;
+        for (const c of cmds) sock.write(encodeCommand(c));
+        sock.write(encodeCommand(['ECHO', 'END-OF-TEST']));
+        return;
+      }
+      chunks.push(d);
+      if (Buffer.concat(chunks).includes('END-OF-TEST')) {
+        sock.end();
+        resolve(Buffer.concat(chunks).toString('latin1').split('\r\n'));
+      }
+    });
+    sock.write(encodeCommand(['HELLO', '3']));
+  });
 }

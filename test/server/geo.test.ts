@@ -8,7 +8,7 @@ import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { align52, decodeScore, deinterleave, encodeWGS84, interleave } from '../../tools/server/types/geohash.js';
 import { formatDistance } from '../../tools/server/commands/geo.js';
 import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run } from '../helpers/differential.js';
+import { run, resp3Lines } from '../helpers/differential.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -130,31 +130,6 @@ describe.skipIf(!haveRealRedis())('geo: differential against real redis-server',
   });
 });
 
-/** Sends HELLO 3 then `cmds` on a raw socket; returns the reply lines after HELLO's. */
-async function resp3Lines(port: number, cmds: string[][]): Promise<string[]> {
-  const { connect } = await import('node:net');
-  const { encodeCommand } = await import('../../tools/resp/index.js');
-  return new Promise((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    let stage = 0;
-    sock.on('error', reject);
-    sock.on('data', (d: Buffer) => {
-      if (stage === 0) {
-        stage = 1;
-        for (const c of cmds) sock.write(encodeCommand(c));
-        sock.write(encodeCommand(['ECHO', 'END-OF-TEST']));
-        return;
-      }
-      chunks.push(d);
-      if (Buffer.concat(chunks).includes('END-OF-TEST')) {
-        sock.end();
-        resolve(Buffer.concat(chunks).toString('latin1').split('\r\n'));
-      }
-    });
-    sock.write(encodeCommand(['HELLO', '3']));
-  });
-}
 
 describe.skipIf(!haveRealRedis())('RESP3 replies byte-identical to real redis-server', () => {
   let srv: ServerHandle;

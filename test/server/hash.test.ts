@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { formatHumanDouble } from '../../tools/server/types/zset-util.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run, rng } from '../helpers/differential.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { run, rng, useServerPair } from '../helpers/differential.js';
 
 describe('HINCRBYFLOAT formatting', () => {
   it('prints like Redis (no exponent, no trailing zeros)', () => {
@@ -125,25 +125,11 @@ function hashSequence(seed: number, n: number): (string | number)[][] {
 }
 
 describe.skipIf(!haveRealRedis())('hash differential vs real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
-  let a: Redis, b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  const pair = useServerPair();
 
   it('replies match for a seeded random sequence', async () => {
     for (const cmd of hashSequence(7, 1500)) {
-      const [x, y] = await Promise.all([run(a, cmd), run(b, cmd)]);
+      const [x, y] = await Promise.all([run(pair.ours, cmd), run(pair.theirs, cmd)]);
       // A hashtable's iteration order is Redis's dict order: compare HKEYS/HVALS as multisets.
       const norm = (v: unknown): unknown => (Array.isArray(v) && (cmd[0] === 'hkeys' || cmd[0] === 'hvals') ? [...v].sort() : v);
       expect({ cmd, reply: norm(x) }).toEqual({ cmd, reply: norm(y) });

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { ListValue } from '../../tools/server/types/list.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run, rng } from '../helpers/differential.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { run, rng, useServerPair } from '../helpers/differential.js';
 
 describe('ListValue deque', () => {
   it('behaves like an array under random operations', () => {
@@ -138,25 +138,11 @@ function listSequence(seed: number, n: number): (string | number)[][] {
 }
 
 describe.skipIf(!haveRealRedis())('list differential vs real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
-  let a: Redis, b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  const pair = useServerPair();
 
   it('replies match for a seeded random sequence', async () => {
     for (const cmd of listSequence(42, 1500)) {
-      const [x, y] = await Promise.all([run(a, cmd), run(b, cmd)]);
+      const [x, y] = await Promise.all([run(pair.ours, cmd), run(pair.theirs, cmd)]);
       expect({ cmd, reply: x }).toEqual({ cmd, reply: y });
     }
   });

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { SetValue, isInt64String } from '../../tools/server/types/set.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run, rng } from '../helpers/differential.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { run, rng, useServerPair } from '../helpers/differential.js';
 
 describe('SetValue', () => {
   it('intset rules and sorted intset order', () => {
@@ -101,25 +101,11 @@ function setSequence(seed: number, n: number): (string | number)[][] {
 }
 
 describe.skipIf(!haveRealRedis())('set differential vs real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
-  let a: Redis, b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  const pair = useServerPair();
 
   it('replies match for a seeded random sequence (unordered replies compared sorted)', async () => {
     for (const cmd of setSequence(99, 1500)) {
-      const [x, y] = await Promise.all([run(a, cmd), run(b, cmd)]);
+      const [x, y] = await Promise.all([run(pair.ours, cmd), run(pair.theirs, cmd)]);
       const norm = (v: unknown): unknown => (Array.isArray(v) && cmd[0] === 'smembers' ? [...v].sort() : v);
       expect({ cmd, reply: norm(x) }).toEqual({ cmd, reply: norm(y) });
     }

@@ -8,8 +8,8 @@ import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { SortedChunks } from '../../tools/server/types/zset-chunks.js';
 import { parseLexRange, parseScoreRange, strtod } from '../../tools/server/types/zset-util.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run, rng } from '../helpers/differential.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { run, rng, useServerPair } from '../helpers/differential.js';
 
 /** Runs a command and returns its reply, or `ERR:<message>` for an error reply. */
 describe('zset ordered index', () => {
@@ -218,25 +218,11 @@ function zsetSequence(seed: number, n: number): (string | number)[][] {
 }
 
 describe.skipIf(!haveRealRedis())('zset differential vs real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
-  let a: Redis, b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  const pair = useServerPair();
 
   it('replies match for a seeded random sequence', async () => {
     for (const cmd of zsetSequence(20261123, 1500)) {
-      const [x, y] = await Promise.all([run(a, cmd), run(b, cmd)]);
+      const [x, y] = await Promise.all([run(pair.ours, cmd), run(pair.theirs, cmd)]);
       expect({ cmd, reply: x }).toEqual({ cmd, reply: y });
     }
   });
