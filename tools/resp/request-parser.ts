@@ -59,6 +59,8 @@ export class RequestParser<A extends Arg = string> {
   /** Big argument being assembled in place (bulkLen + 2 bytes, CRLF included). */
   #big: Buffer | null = null;
   #bigFilled = 0;
+  /** Count of arguments of BIG_ARG bytes or more produced so far (their slicing is not free). */
+  bigArgs = 0;
 
   constructor(opts: RequestParserOptions = {}) {
     this.#maxBulk = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN;
@@ -97,7 +99,16 @@ export class RequestParser<A extends Arg = string> {
   #arg(start: number, end: number): A {
     const b = this.#buf;
     if (this.#asBuffer) return Buffer.from(b.subarray(start, end)) as A;
-    return b.latin1Slice(start, end) as A;
+    // Very short arguments (command names, small values) are cheaper built in JS than with a
+    // call into Buffer's C++ slice.
+    switch (end - start) {
+      case 0: return '' as A;
+      case 1: return String.fromCharCode(b[start]!) as A;
+      case 2: return String.fromCharCode(b[start]!, b[start + 1]!) as A;
+      case 3: return String.fromCharCode(b[start]!, b[start + 1]!, b[start + 2]!) as A;
+      case 4: return String.fromCharCode(b[start]!, b[start + 1]!, b[start + 2]!, b[start + 3]!) as A;
+      default: return b.latin1Slice(start, end) as A;
+    }
   }
 
   /** The next complete command, or null when more bytes are needed. */
@@ -108,7 +119,7 @@ export class RequestParser<A extends Arg = string> {
         const len = buf.length;
         if (this.#pos >= len) return null;
         if (buf[this.#pos] === 0x2a /* '*' */) {
-          const cr = buf.indexOf(0x0d, this.#pos);
+          const cr = findCR(buf, this.#pos, len);
           if (cr === -1 || cr + 1 >= len) {
             if (len - this.#pos > this.#maxInline) throw new RespProtocolError('Protocol error: too big mbulk count string');
             return null;
@@ -143,6 +154,7 @@ export class RequestParser<A extends Arg = string> {
         this.#big = null;
         if (big[big.length - 2] !== 0x0d || big[big.length - 1] !== 0x0a) throw new RespProtocolError('Protocol error: expected CRLF after bulk');
         const body = big.subarray(0, big.length - 2);
+        this.bigArgs++;
         this.#args.push((this.#asBuffer ? body : body.latin1Slice(0, body.length)) as A);
         this.#bulkLen = -1;
         this.#multibulk--;
@@ -152,7 +164,7 @@ export class RequestParser<A extends Arg = string> {
       const len = buf.length;
       if (this.#bulkLen === -1) {
         if (this.#pos >= len) return false;
-        const cr = buf.indexOf(0x0d, this.#pos);
+        const cr = findCR(buf, this.#pos, len);
         if (cr === -1 || cr + 1 >= len) {
           if (len - this.#pos > this.#maxInline) throw new RespProtocolError('Protocol error: too big bulk count string');
           return false;
@@ -177,6 +189,7 @@ export class RequestParser<A extends Arg = string> {
       }
       const n = this.#bulkLen;
       if (len - this.#pos < n + 2) return false;
+      if (n >= BIG_ARG) this.bigArgs++;
       this.#args.push(this.#arg(this.#pos, this.#pos + n));
       this.#pos += n + 2;
       this.#bulkLen = -1;
@@ -200,6 +213,16 @@ export class RequestParser<A extends Arg = string> {
     if (this.#asBuffer) return parts.map((p) => Buffer.from(p, 'latin1')) as A[];
     return parts as A[];
   }
+}
+
+/**
+ * Index of the first CR at or after `from`, or -1. Header lines (`*3`, `$16`) are a few bytes:
+ * a short JS scan beats a call into Buffer#indexOf; longer lines fall back to it.
+ */
+function findCR(buf: Buffer, from: number, len: number): number {
+  const stop = Math.min(len, from + 24);
+  for (let i = from; i < stop; i++) if (buf[i] === 0x0d) return i;
+  return stop < len ? buf.indexOf(0x0d, stop) : -1;
 }
 
 /** Parses a signed decimal in buf[start, end); null if not a valid integer (Redis string2ll rules). */

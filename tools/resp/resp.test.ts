@@ -89,6 +89,22 @@ describe('RespWriter', () => {
     w.bulk('\x00\xff');
     expect([...w.take()]).toEqual([...Buffer.from('$2\r\n\x00\xff\r\n', 'latin1')]);
   });
+  it('writes every length around the short-copy and header-cache limits the same way', () => {
+    const w = new RespWriter();
+    let want = '';
+    for (const n of [0, 1, 9, 10, 11, 31, 32, 33, 99, 100, 511, 512, 513, 70000]) {
+      let s = '';
+      for (let i = 0; i < n; i++) s += String.fromCharCode((i * 37) & 0xff);
+      w.bulk(s).bulk(Buffer.from(s, 'latin1')).raw(s).raw(Buffer.from(s, 'latin1'));
+      want += `$${n}\r\n${s}\r\n`.repeat(2) + s + s;
+    }
+    expect(w.take().toString('latin1')).toBe(want);
+    w.simple('a\r\nb').error('ERR x\ny').simple('OK').simple('QUEUED');
+    expect(w.take().toString('latin1')).toBe('+a  b\r\n-ERR x y\r\n+OK\r\n+QUEUED\r\n');
+    const u = new RespWriter({ stringEncoding: 'utf8' });
+    u.bulk('é').simple('ü');
+    expect(u.take().toString('utf8')).toBe('$2\r\né\r\n+ü\r\n');
+  });
   it("formats doubles like Redis 7.0's %.17g", () => {
     expect(formatDouble(1.1)).toBe('1.1000000000000001');
     expect(formatDouble(3)).toBe('3');

@@ -17,11 +17,13 @@
 
 import './buffer-fast.js';
 
-const CRLF = 0x0d0a;
 const INITIAL = 16 * 1024;
 
 /** Precomputed `:N\r\n` and `$N\r\n`/`*N\r\n` headers for small N: most replies hit these. */
 const SMALL = 512;
+/** Up to this length strings/buffers are copied byte by byte (see #ascii). Must stay < 100. */
+const SHORT = 32;
+const OK = Buffer.from('+OK\r\n', 'latin1');
 const intCache: Buffer[] = [];
 const bulkHdrCache: Buffer[] = [];
 const arrHdrCache: Buffer[] = [];
@@ -106,21 +108,42 @@ export class RespWriter {
     this.#buf = next;
   }
 
+  // Short strings and buffers are copied with plain loops: a call into Buffer's C++ write or
+  // TypedArray#set costs more than the copy itself below ~32 bytes (LRANGE of small values,
+  // headers, "+OK").
   #ascii(s: string): void {
-    this.#ensure(s.length);
-    this.#len += this.#buf.latin1Write(s, this.#len);
+    const n = s.length;
+    this.#ensure(n);
+    if (n <= SHORT) {
+      const b = this.#buf;
+      let o = this.#len;
+      for (let i = 0; i < n; i++) b[o++] = s.charCodeAt(i);
+      this.#len = o;
+    } else {
+      this.#len += this.#buf.latin1Write(s, this.#len);
+    }
   }
 
   #crlf(): void {
     this.#ensure(2);
-    this.#buf.writeUInt16BE(CRLF, this.#len);
+    const b = this.#buf;
+    b[this.#len] = 0x0d;
+    b[this.#len + 1] = 0x0a;
     this.#len += 2;
   }
 
-  #bytes(b: Uint8Array): void {
-    this.#ensure(b.length);
-    this.#buf.set(b, this.#len);
-    this.#len += b.length;
+  #bytes(src: Uint8Array): void {
+    const n = src.length;
+    this.#ensure(n);
+    if (n <= SHORT) {
+      const b = this.#buf;
+      let o = this.#len;
+      for (let i = 0; i < n; i++) b[o++] = src[i]!;
+      this.#len = o;
+    } else {
+      this.#buf.set(src, this.#len);
+      this.#len += n;
+    }
   }
 
   /** Appends pre-encoded RESP bytes. */
@@ -130,19 +153,26 @@ export class RespWriter {
     return this;
   }
 
+  /** `+s\r\n` (CR and LF inside `s` become spaces, as Redis's addReplyStatus does). */
   simple(s: string): this {
-    this.#ascii('+');
-    this.#text(s.replace(/[\r\n]/g, ' '));
-    this.#crlf();
+    if (s === 'OK') return this.#bytes(OK), this;
+    this.#line(0x2b, s);
     return this;
   }
 
   /** `msg` without the leading '-', e.g. `ERR syntax error` or `WRONGTYPE Operation …`. */
   error(msg: string): this {
-    this.#ascii('-');
-    this.#text(msg.replace(/[\r\n]/g, ' '));
-    this.#crlf();
+    this.#line(0x2d, msg);
     return this;
+  }
+
+  /** A type byte, `s` with CR/LF replaced by spaces, CRLF. */
+  #line(type: number, s: string): void {
+    if (s.indexOf('\r') !== -1 || s.indexOf('\n') !== -1) s = s.replace(/[\r\n]/g, ' ');
+    this.#ensure(1);
+    this.#buf[this.#len++] = type;
+    this.#text(s);
+    this.#crlf();
   }
 
   integer(n: number | bigint): this {
@@ -152,10 +182,8 @@ export class RespWriter {
   }
 
   #text(s: string): void {
-    if (this.#enc === 'latin1') {
-      this.#ensure(s.length);
-      this.#len += this.#buf.latin1Write(s, this.#len);
-    } else {
+    if (this.#enc === 'latin1') this.#ascii(s);
+    else {
       const n = Buffer.byteLength(s, 'utf8');
       this.#ensure(n);
       this.#len += this.#buf.utf8Write(s, this.#len);
@@ -165,15 +193,37 @@ export class RespWriter {
   bulk(v: string | Uint8Array | null | undefined): this {
     if (v === null || v === undefined) return this.nullBulk();
     if (typeof v === 'string') {
-      const n = this.#enc === 'latin1' ? v.length : Buffer.byteLength(v, 'utf8');
-      if (n < SMALL) this.#bytes(bulkHdrCache[n]!);
-      else this.#ascii(`$${n}\r\n`);
-      this.#text(v);
-    } else {
-      if (v.length < SMALL) this.#bytes(bulkHdrCache[v.length]!);
-      else this.#ascii(`$${v.length}\r\n`);
-      this.#bytes(v);
+      if (this.#enc !== 'latin1') {
+        const n = Buffer.byteLength(v, 'utf8');
+        this.#ascii(`$${n}\r\n`);
+        this.#text(v);
+        this.#crlf();
+        return this;
+      }
+      const n = v.length;
+      if (n > SHORT) {
+        this.#ascii(`$${n}\r\n`);
+        this.#ensure(n + 2);
+        this.#len += this.#buf.latin1Write(v, this.#len);
+        this.#crlf();
+        return this;
+      }
+      // Header, body and CRLF in one pass (n <= SHORT, so the header is at most "$32\r\n").
+      this.#ensure(n + 7);
+      const b = this.#buf;
+      let o = this.#len;
+      b[o++] = 0x24;
+      if (n >= 10) b[o++] = 0x30 + ((n / 10) | 0);
+      b[o++] = 0x30 + (n % 10);
+      b[o++] = 0x0d; b[o++] = 0x0a;
+      for (let i = 0; i < n; i++) b[o++] = v.charCodeAt(i);
+      b[o++] = 0x0d; b[o++] = 0x0a;
+      this.#len = o;
+      return this;
     }
+    if (v.length < SMALL) this.#bytes(bulkHdrCache[v.length]!);
+    else this.#ascii(`$${v.length}\r\n`);
+    this.#bytes(v);
     this.#crlf();
     return this;
   }
