@@ -34,6 +34,36 @@ export interface CommandSpec {
   /** Short summary for COMMAND DOCS. */
   summary?: string;
   handler: CommandHandler;
+  /** Flag bits (F.*), filled in by the CommandTable (the dispatcher's hot path tests these). */
+  bits?: number;
+  /** Process-wide numeric id, filled in by the CommandTable (per-server stats arrays). */
+  id?: number;
+}
+
+/** Flag bits for the dispatcher's hot path (a bit test instead of a flags.includes scan). */
+export const F = {
+  WRITE: 1, READONLY: 2, DENYOOM: 4, ADMIN: 8, NO_AUTH: 16, NO_MULTI: 32, STALE: 64,
+  MAY_REPLICATE: 128, SKIP_SLOWLOG: 256, SKIP_MONITOR: 512, FAST: 1024,
+} as const;
+
+const FLAG_BITS: Partial<Record<CommandFlag, number>> = {
+  write: F.WRITE, readonly: F.READONLY, denyoom: F.DENYOOM, admin: F.ADMIN, no_auth: F.NO_AUTH,
+  no_multi: F.NO_MULTI, stale: F.STALE, may_replicate: F.MAY_REPLICATE, skip_slowlog: F.SKIP_SLOWLOG,
+  skip_monitor: F.SKIP_MONITOR, fast: F.FAST,
+};
+
+let nextSpecId = 0;
+
+/** Fills in `bits` and `id` (idempotent: specs are module constants shared by every server). */
+export function prepareSpec(spec: CommandSpec): CommandSpec {
+  if (spec.id === undefined) {
+    let b = 0;
+    for (const f of spec.flags) b |= FLAG_BITS[f] ?? 0;
+    spec.bits = b;
+    spec.id = nextSpecId++;
+  }
+  for (const sub of spec.subcommands ?? []) prepareSpec(sub);
+  return spec;
 }
 
 export interface BlockRequest {
@@ -150,6 +180,7 @@ export class CommandTable {
 
   add(spec: CommandSpec): void {
     if (this.#byName.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
+    prepareSpec(spec);
     this.#all.push(spec);
     this.#put(spec.name, spec);
   }

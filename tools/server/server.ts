@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { RequestParser, RespProtocolError, RespWriter } from '../resp/index.js';
 import { arityOk, commandKeys, type BlockRequest, type CommandContext, type CommandSpec, type NotifyClass } from './command.js';
-import { CommandTable } from './command.js';
+import { CommandTable, F, prepareSpec } from './command.js';
 import { Config } from './config.js';
 import { Db, type DbHost, type RedisValue } from './db.js';
 import { ReplyWriter } from './reply.js';
@@ -240,8 +240,19 @@ export class ServerState implements DbHost {
   /** DEBUG QUICKLIST-PACKED-THRESHOLD (bytes): list items at least this big are stored plain. */
   quicklistPackedThreshold = 1 << 30;
 
+  /**
+   * Without an injected clock, a command's ms time is derived from the performance.now() read
+   * that also starts its duration timer (one clock read instead of two); the wall-clock base is
+   * re-read by the cron so clock adjustments are followed within 1/hz s.
+   */
+  readonly #fastClock: boolean;
+  /** performance.now() at the end of the last call() (processInput chains command timers). */
+  #lastEnd = 0;
+  #wallBase = Date.now() - performance.now();
+
   constructor(opts: ServerOptions = {}) {
     this.clock = opts.clock ?? Date.now;
+    this.#fastClock = opts.clock === undefined;
     this.cmdTime = this.clock();
     this.startTime = this.cmdTime;
     this.lastSave = this.cmdTime;
@@ -537,8 +548,12 @@ export class ServerState implements DbHost {
   processInput(c: ClientState): void {
     const p = c.parser;
     if (!p) return;
+    // One clock read per command: a command's end time starts the next one's timer (parsing a
+    // normal command in between costs well under a microsecond; a big argument re-reads it).
+    let t = performance.now();
     while (!c.blocked && !c.postponed && !c.closed && !c.closeAfterReply) {
       let argv: string[] | null;
+      const bigBefore = p.bigArgs;
       try {
         argv = p.next();
       } catch (e) {
@@ -552,8 +567,11 @@ export class ServerState implements DbHost {
       }
       if (argv === null) break;
       if (argv.length === 0) continue;
+      if (p.bigArgs !== bigBefore) t = performance.now();
       if (c.replyMode === 'on') {
-        this.processCommand(c, argv);
+        this.#lastEnd = t;
+        this.processCommand(c, argv, t);
+        t = this.#lastEnd;
         continue;
       }
       // CLIENT REPLY OFF|SKIP: send what is pending, run, then drop this command's output.
@@ -568,8 +586,8 @@ export class ServerState implements DbHost {
   }
 
   /** Redis's processCommand: lookup, checks, MULTI queueing, then call(). */
-  processCommand(c: ClientState, argv: string[]): void {
-    const now = this.clock();
+  processCommand(c: ClientState, argv: string[], t0 = performance.now()): void {
+    const now = this.#fastClock ? Math.floor(this.#wallBase + t0) : this.clock();
     this.cmdTime = now;
     c.lastInteraction = now;
     c.curArgv = argv;
@@ -596,11 +614,12 @@ export class ServerState implements DbHost {
       return;
     }
     const flags = spec.flags;
-    if (!c.authenticated && !flags.includes('no_auth')) {
+    const bits = spec.bits ?? prepareSpec(spec).bits!;
+    if (!c.authenticated && (bits & F.NO_AUTH) === 0) {
       this.#reject(c, spec, 'NOAUTH Authentication required.');
       return;
     }
-    if (c.multi !== null && flags.includes('no_multi')) {
+    if (c.multi !== null && (bits & F.NO_MULTI) !== 0) {
       this.#reject(c, spec, 'ERR Command not allowed inside a transaction');
       return;
     }
@@ -629,7 +648,7 @@ export class ServerState implements DbHost {
       this.#reject(c, spec, "READONLY You can't write against a read only replica.");
       return;
     }
-    if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(spec.name)) {
+    if (c.resp === 2 && c.channels.size + c.patterns.size + c.shardChannels.size !== 0 && !PUBSUB_ALLOWED.has(spec.name)) {
       this.#reject(c, spec, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return;
     }
@@ -656,7 +675,7 @@ export class ServerState implements DbHost {
     }
     void ctx;
     if (this.tracking.clients !== 0) this.tracking.limitUsedSlots(this.config.num('tracking-table-max-keys'));
-    this.call(c, spec, argv);
+    this.call(c, spec, argv, t0);
     if (this.#pendingProp.length !== 0) this.flushPropagation();
     if (this.tracking.clients !== 0) this.tracking.flushSelf();
     this.currentClient = null;
@@ -677,24 +696,24 @@ export class ServerState implements DbHost {
     c.reply.error(msg.replace(/[\r\n]/g, ' '));
   }
 
-  /** Cached per spec: the stats record (reset by CONFIG RESETSTAT through the generation). */
-  #statsGen = 0;
-  readonly #specStats = new WeakMap<CommandSpec, [number, CommandStats]>();
+  /** The stats record of each spec by spec id (cleared by CONFIG RESETSTAT). */
+  #statsById: (CommandStats | undefined)[] = [];
 
   cmdStats(spec: CommandSpec): CommandStats {
-    const cached = this.#specStats.get(spec);
-    if (cached !== undefined && cached[0] === this.#statsGen) return cached[1];
+    const id = spec.id ?? prepareSpec(spec).id!;
+    const cached = this.#statsById[id];
+    if (cached !== undefined) return cached;
     let s = this.commandStats.get(spec.name);
     if (s === undefined) {
       s = { calls: 0, usec: 0, rejected: 0, failed: 0, hist: new LatencyHistogram() };
       this.commandStats.set(spec.name, s);
     }
-    this.#specStats.set(spec, [this.#statsGen, s]);
+    this.#statsById[id] = s;
     return s;
   }
 
   /** Redis's call(): runs the handler with stats, slowlog, latency, MONITOR feed and blocking. */
-  call(c: ClientState, spec: CommandSpec, argv: string[]): void {
+  call(c: ClientState, spec: CommandSpec, argv: string[], t0 = performance.now()): void {
     const ctx = c.ctx as Context;
     const reply = c.reply;
     this.currentClient = c;
@@ -705,7 +724,6 @@ export class ServerState implements DbHost {
     const errBefore = reply.errors;
     const monitorDbId = c.dbIndex;
     const dirtyBefore = this.dirty;
-    const t0 = performance.now();
     this.inCommand++;
     let r;
     try {
@@ -714,10 +732,13 @@ export class ServerState implements DbHost {
       this.inCommand--;
     }
     const blocking = r !== undefined && r !== reply && (r as BlockRequest).block !== undefined && !c.inExec && !c.closed;
-    const usec = Math.round((performance.now() - t0) * 1000);
+    const t1 = performance.now();
+    this.#lastEnd = t1;
+    const usec = Math.round((t1 - t0) * 1000);
+    const bits = spec.bits ?? prepareSpec(spec).bits!;
     const tr = c.tracking;
     if (tr !== null) {
-      if (spec.flags.includes('readonly') && !tr.bcast) this.tracking.rememberKeys(c, this.keysOf(spec, argv));
+      if ((bits & F.READONLY) !== 0 && !tr.bcast) this.tracking.rememberKeys(c, this.keysOf(spec, argv));
       if (spec.name !== 'client|caching') tr.caching = null;
     }
     this.stats.total_commands_processed++;
@@ -731,18 +752,17 @@ export class ServerState implements DbHost {
       if (this.latencyTracking) st.hist.record(usec);
     }
     if (this.replicas.size !== 0 && spec.name !== 'exec') {
-      if (ctx.propagate !== null || (!ctx.preventPropagation && this.dirty !== dirtyBefore && (spec.flags.includes('write') || spec.flags.includes('may_replicate')))) {
+      if (ctx.propagate !== null || (!ctx.preventPropagation && this.dirty !== dirtyBefore && (bits & (F.WRITE | F.MAY_REPLICATE)) !== 0)) {
         this.#pendingProp.push([monitorDbId, ctx.propagate ?? argv]);
       }
     }
-    const flags = spec.flags;
-    if (!blocking && this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold && !flags.includes('skip_slowlog') && !c.inExec) {
+    if (!blocking && this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold && (bits & F.SKIP_SLOWLOG) === 0 && !c.inExec) {
       this.slowlogPush(c, argv, usec);
     }
     if (this.latencyThreshold > 0 && usec / 1000 >= this.latencyThreshold) {
-      this.latencyAddSample(flags.includes('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));
+      this.latencyAddSample((bits & F.FAST) !== 0 ? 'fast-command' : 'command', Math.floor(usec / 1000));
     }
-    if (this.monitors.size !== 0 && !flags.includes('skip_monitor') && !flags.includes('admin')) {
+    if (this.monitors.size !== 0 && (bits & (F.SKIP_MONITOR | F.ADMIN)) === 0) {
       this.feedMonitors(c, monitorDbId, argv);
     }
     if (r !== undefined && r !== reply && (r as BlockRequest).block) {
@@ -1147,6 +1167,7 @@ export class ServerState implements DbHost {
   /** serverCron: active expire, pause end, client timeouts, instantaneous metrics. */
   cron(): void {
     this.cmdTime = this.clock();
+    this.#wallBase = this.cmdTime - performance.now();
     this.#cronLoops++;
     if (this.activeExpireEnabled && this.pauseType === 'none' && !this.cronPaused) {
       const t0 = performance.now();
@@ -1203,7 +1224,7 @@ export class ServerState implements DbHost {
       this.stats[k] = 0;
     }
     this.commandStats.clear();
-    this.#statsGen++;
+    this.#statsById = [];
     this.errorStats.clear();
     this.statsResetAt = this.clock();
   }
