@@ -79,6 +79,8 @@ export class RespWriter {
   readonly #enc: 'latin1' | 'utf8';
   #buf: Buffer;
   #len = 0;
+  /** Start of the bytes not yet taken: take() hands out #buf[#start, #len) without copying. */
+  #start = 0;
 
   constructor(opts: RespWriterOptions = {}) {
     this.protocol = opts.protocol ?? 2;
@@ -88,24 +90,36 @@ export class RespWriter {
 
   /** Bytes written and not yet taken. */
   get length(): number {
-    return this.#len;
+    return this.#len - this.#start;
   }
 
-  /** Returns everything written so far (a copy-free slice when possible) and starts over. */
+  /**
+   * Returns everything written since the last take(), without copying: a view of the current
+   * block, whose bytes are never written again (later output goes after it, or into a new
+   * block once this one is full). So the result stays valid however long the caller keeps it.
+   */
   take(): Buffer {
-    const out = Buffer.from(this.#buf.subarray(0, this.#len));
-    this.#len = 0;
-    if (this.#buf.length > 4 * 1024 * 1024) this.#buf = Buffer.allocUnsafe(INITIAL);
+    const out = this.#buf.subarray(this.#start, this.#len);
+    this.#start = this.#len;
+    if (this.#buf.length > 4 * 1024 * 1024) {
+      // After a big reply, do not keep (or keep appending to) a huge block.
+      this.#buf = Buffer.allocUnsafe(INITIAL);
+      this.#start = this.#len = 0;
+    }
     return out;
   }
 
   #ensure(n: number): void {
     if (this.#len + n <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#len + n) size *= 2;
+    // A new block for the untaken bytes plus n (taken views keep the old block alive).
+    const pending = this.#len - this.#start;
+    let size = INITIAL;
+    while (size < pending + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
-    this.#buf.copy(next, 0, 0, this.#len);
+    this.#buf.copy(next, 0, this.#start, this.#len);
     this.#buf = next;
+    this.#start = 0;
+    this.#len = pending;
   }
 
   // Short strings and buffers are copied with plain loops: a call into Buffer's C++ write or

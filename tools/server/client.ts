@@ -57,6 +57,8 @@ export class ClientState {
   /** A command postponed by CLIENT PAUSE (re-run on unpause). */
   postponed: string[] | null = null;
   closeAfterReply = false;
+  /** Queued in the server's end-of-event flush list. */
+  pendingWrite = false;
   closed = false;
   replyMode: 'on' | 'off' | 'skip' = 'on';
   noEvict = false;

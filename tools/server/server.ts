@@ -188,7 +188,8 @@ export class ServerState implements DbHost {
   // blocking
   #readyKeys: [Db, string][] = [];
   #resume: ClientState[] = [];
-  #pendingWrite = new Set<ClientState>();
+  /** Clients with output to flush at the end of the event (ClientState.pendingWrite dedupes). */
+  #pendingWrite: ClientState[] = [];
 
   // config-derived fast fields
   notifyFlags = 0;
@@ -456,7 +457,9 @@ export class ServerState implements DbHost {
   }
 
   markPending(c: ClientState): void {
-    this.#pendingWrite.add(c);
+    if (c.pendingWrite) return;
+    c.pendingWrite = true;
+    this.#pendingWrite.push(c);
   }
 
   // ---------------------------------------------------------------- clients
@@ -499,7 +502,6 @@ export class ServerState implements DbHost {
     this.monitors.delete(c);
     this.replicas.delete(c);
     this.clients.delete(c.id);
-    this.#pendingWrite.delete(c);
     if (c.socket && !c.socket.destroyed) c.socket.destroy();
   }
 
@@ -944,8 +946,13 @@ export class ServerState implements DbHost {
       for (const c of list) if (!c.closed && !c.blocked) this.processInput(c);
       if (this.#readyKeys.length !== 0) this.handleClientsBlockedOnKeys();
     }
-    for (const c of this.#pendingWrite) this.flushClient(c);
-    this.#pendingWrite.clear();
+    const pending = this.#pendingWrite;
+    for (let i = 0; i < pending.length; i++) {
+      const c = pending[i]!;
+      c.pendingWrite = false;
+      this.flushClient(c);
+    }
+    pending.length = 0;
   }
 
   flushClient(c: ClientState): void {
