@@ -23,6 +23,7 @@ export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
 /** Bulk arguments at least this big are assembled in their own buffer, not by concatenation. */
 const BIG_ARG = 32 * 1024;
 const INT_MAX = 2147483647;
+const EMPTY = Buffer.alloc(0);
 
 export class RespProtocolError extends Error {
   constructor(message: string) {
@@ -49,7 +50,7 @@ export class RequestParser<A extends Arg = string> {
   readonly #maxMulti: number;
   readonly #asBuffer: boolean;
 
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
   #pos = 0;
   /** Remaining bulk arguments of the command being read (0 = at a command boundary). */
   #multibulk = 0;
@@ -94,6 +95,20 @@ export class RequestParser<A extends Arg = string> {
       this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
     }
     this.#pos = 0;
+  }
+
+  /**
+   * Stops referring to the last fed chunk: copies its unconsumed bytes. Call it when the
+   * chunk's memory is about to be reused (a socket reading into one shared buffer).
+   */
+  release(): void {
+    if (this.#pos >= this.#buf.length) {
+      this.#buf = EMPTY;
+      this.#pos = 0;
+    } else if (this.#pos > 0 || this.#buf.length > 0) {
+      this.#buf = Buffer.from(this.#buf.subarray(this.#pos));
+      this.#pos = 0;
+    }
   }
 
   #arg(start: number, end: number): A {
