@@ -91,19 +91,23 @@ function setGeneric(c: CommandContext, key: string, val: string, flags: number, 
 }
 
 function incrDecr(c: CommandContext, key: string, by: bigint | number): void {
-  const cur = getString(c, key, true);
-  if (cur === null) return;
+  const db = c.db;
+  const existing = db.lookupWrite(key);
+  if (existing !== undefined && existing.type !== 'string') { c.wrongType(); return; }
+  const sv = existing as StringValue | undefined;
   let next: string;
-  if (cur === undefined) {
+  /** The result as a JS number when it is exactly representable (the common case). */
+  let num: number | null = null;
+  if (sv === undefined) {
     next = String(by);
+    if (typeof by === 'number') num = by;
   } else {
+    const cur = sv.v;
     const n = cur.length < 16 ? parseInteger(cur) : null;
-    if (n !== null && typeof by === 'number') {
-      const r = n + by;
-      if (Number.isSafeInteger(r)) next = String(r);
-      else next = '';
-    } else next = '';
-    if (next === '') {
+    if (n !== null && typeof by === 'number' && Number.isSafeInteger(n + by)) {
+      num = n + by;
+      next = String(num);
+    } else {
       const v = parseLongLong(cur);
       if (v === null) { c.reply.error(ERR_NOT_INTEGER); return; }
       const r = v + BigInt(by);
@@ -111,13 +115,15 @@ function incrDecr(c: CommandContext, key: string, by: bigint | number): void {
       next = String(r);
     }
   }
-  const db = c.db;
-  const existing = db.dict.get(key) as StringValue | undefined;
-  if (existing && cur !== undefined) { existing.v = next; existing.raw = false; }
+  if (sv !== undefined) { sv.v = next; sv.raw = false; }
   else db.set(key, new StringValue(next), { keepTtl: true });
   c.signalModified(key);
   c.notify('string', 'incrby', key);
-  c.reply.integer(BigInt(next) >= -(2n ** 53n) && BigInt(next) <= 2n ** 53n ? Number(next) : BigInt(next));
+  if (num !== null) c.reply.integer(num);
+  else {
+    const big = BigInt(next);
+    c.reply.integer(big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big);
+  }
 }
 
 function parseIncr(c: CommandContext, s: string): bigint | null {

@@ -38,6 +38,21 @@ function ge(xs: number, xe: string, score: number, ele: string): boolean {
   return xs > score || (xs === score && xe >= ele);
 }
 
+/** a.splice(i, 0, v) without allocating the (empty) removed-elements array. */
+function insertAt<T>(a: T[], i: number, v: T): void {
+  let j = a.length;
+  a.push(v);
+  for (; j > i; j--) a[j] = a[j - 1]!;
+  a[i] = v;
+}
+
+/** a.splice(i, 1) without allocating the removed-elements array. */
+function removeAt<T>(a: T[], i: number): void {
+  const n = a.length - 1;
+  for (let j = i; j < n; j++) a[j] = a[j + 1]!;
+  a.pop();
+}
+
 export class SortedChunks {
   #chunks: Chunk[] = [];
   /** 1-based Fenwick tree of chunk sizes. */
@@ -119,7 +134,8 @@ export class SortedChunks {
     if (ci === ch.length) ci--;
     const c = ch[ci]!;
     const off = SortedChunks.#offsetIn(c, score, ele);
-    if (off === c.s.length) { c.s.push(score); c.e.push(ele); } else { c.s.splice(off, 0, score); c.e.splice(off, 0, ele); }
+    insertAt(c.s, off, score);
+    insertAt(c.e, off, ele);
     this.length++;
     if (c.s.length > CHUNK_MAX) {
       const half = c.s.length >> 1;
@@ -137,8 +153,8 @@ export class SortedChunks {
     const c = ch[ci]!;
     const off = SortedChunks.#offsetIn(c, score, ele);
     if (off >= c.s.length || c.s[off] !== score || c.e[off] !== ele) return false;
-    c.s.splice(off, 1);
-    c.e.splice(off, 1);
+    removeAt(c.s, off);
+    removeAt(c.e, off);
     this.length--;
     if (c.s.length === 0) {
       ch.splice(ci, 1);
