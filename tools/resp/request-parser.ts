@@ -126,8 +126,44 @@ export class RequestParser<A extends Arg = string> {
     }
   }
 
+  /**
+   * Fast path: a whole well-formed multibulk command already in the buffer, read in one pass.
+   * Returns null, having changed nothing, for anything else (incomplete, big argument,
+   * malformed): the incremental path below then handles it, with Redis's errors.
+   */
+  #whole(): A[] | null {
+    const b = this.#buf;
+    const len = b.length;
+    let p = this.#pos + 1;
+    let n = 0;
+    let c = 0;
+    // *<count>\r\n (1 to 7 digits: up to the 1M default of Redis's multibulk sanity limit)
+    while (p < len && (c = b[p]!) >= 0x30 && c <= 0x39) { n = n * 10 + c - 0x30; p++; }
+    if (p >= len - 1 || c !== 0x0d || b[p + 1] !== 0x0a || n === 0 || p - this.#pos > 8 || n > this.#maxMulti) return null;
+    p += 2;
+    const args = new Array<A>(n);
+    for (let i = 0; i < n; i++) {
+      if (p >= len || b[p] !== 0x24) return null;
+      p++;
+      const start = p;
+      let l = 0;
+      while (p < len && (c = b[p]!) >= 0x30 && c <= 0x39) { l = l * 10 + c - 0x30; p++; }
+      if (p === start || p - start > 5 || p >= len - 1 || c !== 0x0d || b[p + 1] !== 0x0a) return null;
+      p += 2;
+      if (l >= BIG_ARG || p + l + 2 > len) return null;
+      args[i] = this.#arg(p, p + l);
+      p += l + 2;
+    }
+    this.#pos = p;
+    return args;
+  }
+
   /** The next complete command, or null when more bytes are needed. */
   next(): A[] | null {
+    if (this.#multibulk === 0 && this.#big === null && this.#buf[this.#pos] === 0x2a) {
+      const args = this.#whole();
+      if (args !== null) return args;
+    }
     for (;;) {
       if (this.#multibulk === 0) {
         const buf = this.#buf;

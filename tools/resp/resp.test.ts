@@ -44,6 +44,50 @@ describe('RequestParser', () => {
     expect(p.idle).toBe(true);
   });
 
+  it('gives the same commands and errors whole, in random chunks, and across release()', () => {
+    // Seeded random streams: commands with 1-6 args of 0-40 random bytes (some 33 KB), then
+    // sometimes a malformed tail. Whole-buffer parsing takes the one-pass fast path; byte by
+    // byte and random chunks take the incremental one; release() models the shared read buffer.
+    let seed = 12345;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const tails = ['*x\r\n', '*1\r\n$-5\r\n', '*2\r\n:5\r\n', '*1\r\n$3\r\nab', '*3\r\n$1\r\na\r\n', '*-1\r\n', '*0\r\n', '*1\r\n$0\r\n\r\n'];
+    for (let round = 0; round < 60; round++) {
+      const parts: Buffer[] = [];
+      for (let k = rnd(20) + 1; k > 0; k--) {
+        const args: Buffer[] = [];
+        for (let a = rnd(6) + 1; a > 0; a--) {
+          const n = rnd(50) === 0 ? 33_000 : rnd(41);
+          args.push(Buffer.from(Array.from({ length: n }, () => rnd(256))));
+        }
+        parts.push(encodeCommand(args));
+      }
+      if (rnd(2) === 0) parts.push(Buffer.from(tails[rnd(tails.length)]!));
+      const wire = Buffer.concat(parts);
+      const run = (sizes: () => number): [string[][], string] => {
+        const p = new RequestParser();
+        const out: string[][] = [];
+        let err = '';
+        try {
+          for (let i = 0; i < wire.length;) {
+            const n = Math.max(1, sizes());
+            const chunk = Buffer.from(wire.subarray(i, i + n)); // a copy: overwritten below
+            p.feed(chunk);
+            for (let c = p.next(); c !== null; c = p.next()) out.push(c);
+            p.release();
+            chunk.fill(0x3f);
+            i += n;
+          }
+        } catch (e) {
+          err = (e as Error).message;
+        }
+        return [out, err];
+      };
+      const whole = run(() => wire.length);
+      expect(run(() => 1)).toEqual(whole);
+      expect(run(() => rnd(300) + 1)).toEqual(whole);
+    }
+  });
+
   it("uses Redis's protocol error texts", () => {
     const cases: Array<[string, string]> = [
       ['*x\r\n', 'Protocol error: invalid multibulk length'],
