@@ -225,7 +225,18 @@ export const commands: CommandSpec[] = [
   def('set', -3, 'write denyoom', [1, 1, 1], 'string', '1.0.0', (c, argv) => {
     if (argv.length === 3) {
       const key = argv[1]!;
-      c.db.set(key, new StringValue(argv[2]!));
+      const db = c.db;
+      const old = db.dict.get(key);
+      if (old !== undefined && old.type === 'string' && (db.expires.size === 0 || !db.expires.has(key))) {
+        // Overwrite in place: what a new object would show (fresh LRU/LFU, no TTL, not raw),
+        // without a Map write or an object for the garbage collector to promote and free.
+        const sv = old as StringValue;
+        sv.v = argv[2]!;
+        sv.raw = false;
+        sv.lru = c.server.touch(undefined);
+      } else {
+        db.set(key, new StringValue(argv[2]!));
+      }
       c.signalModified(key);
       if (c.server.notifyFlags) c.notify('string', 'set', key);
       c.reply.ok();
