@@ -33,9 +33,8 @@ interface Chunk { s: number[]; e: string[] }
 
 const CHUNK_MAX = 128;
 
-/** (xs, xe) >= (score, ele) in (score, member) order. */
-function ge(xs: number, xe: string, score: number, ele: string): boolean {
-  return xs > score || (xs === score && xe >= ele);
+function lastMember(c: Chunk): string {
+  return c.e[c.e.length - 1]!;
 }
 
 /** a.splice(i, 0, v) without allocating the (empty) removed-elements array. */
@@ -55,6 +54,12 @@ function removeAt<T>(a: T[], i: number): void {
 
 export class SortedChunks {
   #chunks: Chunk[] = [];
+  /**
+   * Last score of each chunk, in one packed array: the binary search over chunks reads these
+   * (a few cache lines) instead of chasing chunk -> array -> element for every probe, which
+   * dominates ZADD on a big set once the caches are cold. Members are read only on ties.
+   */
+  #last: number[] = [];
   /** 1-based Fenwick tree of chunk sizes. */
   #fen: number[] = [0];
   #topBit = 0;
@@ -62,6 +67,9 @@ export class SortedChunks {
 
   #rebuild(): void {
     const n = this.#chunks.length;
+    const last: number[] = [];
+    for (let i = 0; i < n; i++) { const c = this.#chunks[i]!; last.push(c.s[c.s.length - 1]!); }
+    this.#last = last;
     const f: number[] = [0];
     for (let i = 0; i < n; i++) f.push(this.#chunks[i]!.s.length);
     for (let i = 1; i <= n; i++) {
@@ -101,23 +109,24 @@ export class SortedChunks {
 
   /** First chunk whose last element is >= (score, ele), or the chunk count. */
   #chunkFor(score: number, ele: string): number {
-    const ch = this.#chunks;
-    let lo = 0, hi = ch.length;
+    const last = this.#last;
+    let lo = 0, hi = last.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const c = ch[mid]!;
-      const k = c.s.length - 1;
-      if (ge(c.s[k]!, c.e[k]!, score, ele)) hi = mid; else lo = mid + 1;
+      const ls = last[mid]!;
+      if (ls > score || (ls === score && lastMember(this.#chunks[mid]!) >= ele)) hi = mid; else lo = mid + 1;
     }
     return lo;
   }
 
   /** First offset in chunk with element >= (score, ele). */
   static #offsetIn(c: Chunk, score: number, ele: string): number {
-    let lo = 0, hi = c.s.length;
+    const s = c.s;
+    let lo = 0, hi = s.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (ge(c.s[mid]!, c.e[mid]!, score, ele)) hi = mid; else lo = mid + 1;
+      const x = s[mid]!;
+      if (x > score || (x === score && c.e[mid]! >= ele)) hi = mid; else lo = mid + 1;
     }
     return lo;
   }
@@ -142,6 +151,7 @@ export class SortedChunks {
       ch.splice(ci + 1, 0, { s: c.s.splice(half), e: c.e.splice(half) });
       this.#rebuild();
     } else {
+      this.#last[ci] = c.s[c.s.length - 1]!;
       this.#add(ci, 1);
     }
   }
@@ -160,6 +170,7 @@ export class SortedChunks {
       ch.splice(ci, 1);
       this.#rebuild();
     } else {
+      this.#last[ci] = c.s[c.s.length - 1]!;
       this.#add(ci, -1);
       // Merge a small chunk into its right neighbour so deletions do not leave dust.
       const next = ch[ci + 1];
