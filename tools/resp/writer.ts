@@ -17,7 +17,10 @@
 
 import './buffer-fast.js';
 
+/** Size of each output block after the first (Redis's PROTO_REPLY_CHUNK_BYTES). */
 const INITIAL = 16 * 1024;
+/** The first block is small (a slice of Node's buffer pool): an idle connection costs ~256 B. */
+const FIRST = 256;
 
 /** Precomputed `:N\r\n` and `$N\r\n`/`*N\r\n` headers for small N: most replies hit these. */
 const SMALL = 512;
@@ -85,7 +88,7 @@ export class RespWriter {
   constructor(opts: RespWriterOptions = {}) {
     this.protocol = opts.protocol ?? 2;
     this.#enc = opts.stringEncoding ?? 'latin1';
-    this.#buf = Buffer.allocUnsafe(INITIAL);
+    this.#buf = Buffer.allocUnsafe(FIRST);
   }
 
   /** Bytes written and not yet taken. */
