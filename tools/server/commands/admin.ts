@@ -10,6 +10,7 @@ import { StringValue } from '../types/string.js';
 import { buildInfo } from '../info.js';
 import { globMatch } from '../util/glob.js';
 import { parseDouble } from '../util/parse.js';
+import { keyFlagNames, keySpecsOf, keysFromSpecs, type KeyRef, type KeySpec } from '../util/key-specs.js';
 
 const scriptCache = new Map<string, string>();
 
@@ -73,7 +74,11 @@ function commandInfo(c: CommandContext, s: CommandSpec): void {
   r.setHeader(cats.length);
   for (const cat of cats) r.simple(`@${cat}`);
   r.setHeader(0); // tips
-  if (s.firstKey > 0) {
+  const specs = keySpecsOf(s.name);
+  if (specs.length) {
+    r.setHeader(specs.length);
+    for (const ks of specs) keySpecReply(c, ks);
+  } else if (s.firstKey > 0) {
     r.arrayHeader(1);
     r.mapHeader(4);
     r.bulk('flags'); const kf = s.flags.includes('write') ? ['RW'] : ['RO']; r.setHeader(kf.length); for (const f of kf) r.simple(f);
@@ -85,6 +90,29 @@ function commandInfo(c: CommandContext, s: CommandSpec): void {
   const subs = s.subcommands ?? [];
   r.arrayHeader(subs.length);
   for (const sub of subs) commandInfo(c, sub);
+}
+
+/** One element of COMMAND INFO's key specifications (addReplyCommandKeySpecs). */
+function keySpecReply(c: CommandContext, ks: KeySpec): void {
+  const r = c.reply;
+  r.mapHeader(ks.notes !== undefined ? 4 : 3);
+  if (ks.notes !== undefined) { r.bulk('notes'); r.bulk(ks.notes); }
+  r.bulk('flags');
+  const fl = keyFlagNames(ks.flags);
+  r.setHeader(fl.length);
+  for (const f of fl) r.simple(f);
+  r.bulk('begin_search'); r.mapHeader(2);
+  const b = ks.begin;
+  r.bulk('type'); r.bulk(b.type); r.bulk('spec');
+  if (b.type === 'index') { r.mapHeader(1); r.bulk('index'); r.integer(b.pos); }
+  else if (b.type === 'keyword') { r.mapHeader(2); r.bulk('keyword'); r.bulk(b.keyword); r.bulk('startfrom'); r.integer(b.startfrom); }
+  else r.mapHeader(0);
+  r.bulk('find_keys'); r.mapHeader(2);
+  const f = ks.find;
+  r.bulk('type'); r.bulk(f.type); r.bulk('spec');
+  if (f.type === 'range') { r.mapHeader(3); r.bulk('lastkey'); r.integer(f.lastkey); r.bulk('keystep'); r.integer(f.step); r.bulk('limit'); r.integer(f.limit); }
+  else if (f.type === 'keynum') { r.mapHeader(3); r.bulk('keynumidx'); r.integer(f.keynumidx); r.bulk('firstkey'); r.integer(f.firstkey); r.bulk('keystep'); r.integer(f.step); }
+  else r.mapHeader(0);
 }
 
 function commandDocs(c: CommandContext, s: CommandSpec): void {
@@ -112,16 +140,61 @@ function getKeysCmd(c: CommandContext, argv: string[], withFlags: boolean): void
   const args = argv.slice(2);
   const s = lookupCommandArgs(c, args);
   if (!s) { c.reply.error('ERR Invalid command specified'); return; }
+  // doesCommandHaveKeys: a key finder or a key spec that is a real key.
+  const specs = keySpecsOf(s.name);
+  const hasKeys = specs.length ? specs.some((k) => !k.flags.includes('NOT_KEY')) : s.getKeys !== undefined || s.firstKey > 0;
+  if (!hasKeys) { c.reply.error('ERR The command has no key arguments'); return; }
   if (!(s.arity > 0 ? args.length === s.arity : args.length >= -s.arity)) { c.reply.error('ERR Invalid number of arguments specified for command'); return; }
-  const idx = commandKeys(s, args);
-  if (idx.length === 0) { c.reply.error('ERR The command has no key arguments'); return; }
-  c.reply.arrayHeader(idx.length);
-  for (const i of idx) {
-    if (withFlags) {
-      c.reply.arrayHeader(2); c.reply.bulk(args[i]!);
-      c.reply.setHeader(1); c.reply.simple(s.flags.includes('write') ? 'RW' : 'RO');
-    } else c.reply.bulk(args[i]!);
+  const noKeys = (): void => {
+    if (s.flags.includes('no_mandatory_keys')) c.reply.arrayHeader(0);
+    else c.reply.error('ERR Invalid arguments specified for command');
+  };
+  const refs = keysWithFlags(s, args);
+  if (refs.length === 0) { noKeys(); return; }
+  c.reply.arrayHeader(refs.length);
+  for (const k of refs) {
+    if (!withFlags) { c.reply.bulk(args[k.pos]!); continue; }
+    c.reply.arrayHeader(2); c.reply.bulk(args[k.pos]!);
+    const fl = keyFlagNames(k.flags);
+    c.reply.setHeader(fl.length);
+    for (const f of fl) c.reply.simple(f);
   }
+}
+
+const RW_ACCESS_UPDATE = ['RW', 'ACCESS', 'UPDATE'];
+
+/**
+ * Keys and their key-spec flags, as Redis's getKeysFromCommandWithSpecs: the key specs when
+ * they resolve; otherwise (VARIABLE_FLAGS, unknown or incomplete specs) the command's own key
+ * finder with the flags its getkeys procedure gives (setGetKeys, bitfieldGetKeys, sortGetKeys,
+ * migrateGetKeys).
+ */
+function keysWithFlags(s: CommandSpec, args: string[]): KeyRef[] {
+  const specs = keySpecsOf(s.name);
+  if (s.name === 'set') {
+    // GET makes SET read the old value.
+    const get = args.some((a, j) => j >= 3 && a.toLowerCase() === 'get');
+    return [{ pos: 1, flags: get ? RW_ACCESS_UPDATE : ['OW', 'UPDATE'] }];
+  }
+  if (s.name === 'bitfield') {
+    // Read-only when every operation is GET (OVERFLOW alone changes nothing).
+    let readonly = true;
+    for (let i = 2; i < args.length; i++) {
+      const rem = args.length - i - 1;
+      const op = args[i]!.toLowerCase();
+      if (op === 'get' && rem >= 2) i += 2;
+      else if (op === 'overflow' && rem >= 1) i += 1;
+      else { readonly = false; break; }
+    }
+    return [{ pos: 1, flags: readonly ? ['RO', 'ACCESS'] : RW_ACCESS_UPDATE }];
+  }
+  const fromSpecs = specs.length ? keysFromSpecs(specs, args) : null;
+  if (fromSpecs !== null) return fromSpecs;
+  const idx = commandKeys(s, args);
+  if (s.name === 'migrate') return idx.map((pos) => ({ pos, flags: ['RW', 'ACCESS', 'DELETE'] }));
+  if (s.name === 'sort' || s.name === 'sort_ro') return idx.map((pos) => ({ pos, flags: pos === 1 ? ['RO', 'ACCESS'] : ['OW', 'UPDATE'] }));
+  const fallback = specs[0]?.flags ?? (s.flags.includes('write') ? ['RW'] : ['RO']);
+  return idx.map((pos) => ({ pos, flags: fallback }));
 }
 
 // ------------------------------------------------------------------ DEBUG
@@ -664,8 +737,8 @@ export const commands: CommandSpec[] = [
         c.reply.mapHeader(all.length);
         for (const s of all) { c.reply.bulk(s.name); commandDocs(c, s); }
       }),
-      def('command|getkeys', -3, 'loading stale', [0, 0, 0], 'server', '2.8.13', (c, argv) => getKeysCmd(c, argv, false)),
-      def('command|getkeysandflags', -3, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => getKeysCmd(c, argv, true)),
+      def('command|getkeys', -4, 'loading stale', [0, 0, 0], 'server', '2.8.13', (c, argv) => getKeysCmd(c, argv, false)),
+      def('command|getkeysandflags', -4, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => getKeysCmd(c, argv, true)),
       def('command|list', -2, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => {
         let names = c.server.table.all().flatMap((s) => [s.name, ...(s.subcommands ?? []).map((x) => x.name)]);
         if (argv.length > 2) {

@@ -362,9 +362,10 @@ export const commands: CommandSpec[] = [
         const o = argv[i]!.toLowerCase();
         if (o === 'auth') { i++; continue; }
         if (o === 'auth2') { i += 2; continue; }
-        if (o === 'keys') return argv.slice(i + 1).map((_, j) => i + 1 + j);
+        // KEYS with a non-empty key argument is a syntax error left to the command: no keys.
+        if (o === 'keys') return argv[3] !== '' ? [] : argv.slice(i + 1).map((_, j) => i + 1 + j);
       }
-      return argv[3] === '' ? [] : [3];
+      return [3];
     },
   }),
   container('object', 'generic', '2.2.3', [

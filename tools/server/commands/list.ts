@@ -265,7 +265,8 @@ function lmpopGeneric(c: CommandContext, argv: string[], numkeysIdx: number, blo
 function mpopKeys(numkeysIdx: number) {
   return (argv: string[]): number[] => {
     const n = parseLL(argv[numkeysIdx] ?? '');
-    if (n === null || n < 1) return [];
+    // Like Redis's genericGetKeys: no keys when numkeys is out of range (a syntax error follows).
+    if (n === null || n < 1 || n > argv.length - numkeysIdx - 1) return [];
     const out: number[] = [];
     for (let i = 0; i < n && numkeysIdx + 1 + i < argv.length; i++) out.push(numkeysIdx + 1 + i);
     return out;

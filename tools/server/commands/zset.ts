@@ -679,6 +679,8 @@ function zsetOp(c: CommandContext, argv: string[], dst: string | null, numkeysId
 function zsetOpKeys(numkeysIdx: number, withDst: boolean) {
   return (argv: string[]): number[] => {
     const n = parseLL(argv[numkeysIdx] ?? '') ?? 0;
+    // Like Redis's genericGetKeys: no keys when numkeys is out of range (a syntax error follows).
+    if (n < 1 || n > argv.length - numkeysIdx - 1) return [];
     const out: number[] = withDst ? [1] : [];
     for (let i = 0; i < n && numkeysIdx + 1 + i < argv.length; i++) out.push(numkeysIdx + 1 + i);
     return out;
