@@ -590,6 +590,7 @@ export const commands: CommandSpec[] = [
     def('config|set', -4, 'admin noscript loading stale', [0, 0, 0], 'server', '2.0.0', configSet),
     def('config|resetstat', 2, 'admin noscript loading stale', [0, 0, 0], 'server', '2.0.0', (c) => {
       c.server.resetStats();
+      c.server.lazyfreedObjects = 0; // lazyfreeResetStats
       c.server.slowlog = [];
       c.reply.ok();
     }),
