@@ -4,13 +4,15 @@
  * KEYSLOT, and stubs of the persistence commands (persistence lands in a later issue).
  */
 import { createHash } from 'node:crypto';
-import { aclCategoriesOf, commandKeys, container, def, type CommandContext, type CommandSpec } from '../command.js';
+import { commandKeys, container, def, type CommandContext, type CommandSpec } from '../command.js';
 import type { RedisValue } from '../db.js';
 import { StringValue } from '../types/string.js';
 import { buildInfo } from '../info.js';
 import { globMatch } from '../util/glob.js';
 import { parseDouble } from '../util/parse.js';
-import { keyFlagNames, keySpecsOf, keysFromSpecs, type KeyRef, type KeySpec } from '../util/key-specs.js';
+import { keyFlagNames, keySpecsOf, keysFromSpecs, legacyRange, type KeyRef, type KeySpec } from '../util/key-specs.js';
+import { commandTipsOf } from '../util/command-tips.js';
+import { aclCategoriesFor } from '../util/acl-categories.js';
 
 const scriptCache = new Map<string, string>();
 
@@ -52,11 +54,17 @@ function configSet(c: CommandContext, argv: string[]): void {
 }
 
 // ------------------------------------------------------------------ COMMAND
+/** Command flags in Redis's reply order; may_replicate and sentinel are hidden, as in Redis. */
+const FLAG_REPLY_ORDER = ['write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading',
+  'stale', 'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'no_mandatory_keys', 'no_async_loading', 'no_multi',
+  'movablekeys', 'allow_busy'];
+
 function flagStrings(s: CommandSpec): string[] {
-  const out: string[] = [];
-  for (const f of s.flags) out.push(f === 'readonly' ? 'readonly' : f);
-  if (s.getKeys) out.push('movablekeys');
-  return out;
+  const specs = keySpecsOf(s.name);
+  const movable = specs.length ? legacyRange(specs).movable : s.getKeys !== undefined;
+  const have = new Set<string>(s.flags);
+  if (movable) have.add('movablekeys');
+  return FLAG_REPLY_ORDER.filter((f) => have.has(f));
 }
 
 function commandInfo(c: CommandContext, s: CommandSpec): void {
@@ -67,14 +75,19 @@ function commandInfo(c: CommandContext, s: CommandSpec): void {
   const flags = flagStrings(s);
   r.setHeader(flags.length);
   for (const f of flags) r.simple(f);
-  r.integer(s.firstKey);
-  r.integer(s.lastKey);
-  r.integer(s.keyStep);
-  const cats = aclCategoriesOf(s);
+  const specs = keySpecsOf(s.name);
+  if (specs.length) {
+    const lr = legacyRange(specs);
+    r.integer(lr.first); r.integer(lr.last); r.integer(lr.step);
+  } else {
+    r.integer(s.firstKey); r.integer(s.lastKey); r.integer(s.keyStep);
+  }
+  const cats = aclCategoriesFor(s);
   r.setHeader(cats.length);
   for (const cat of cats) r.simple(`@${cat}`);
-  r.setHeader(0); // tips
-  const specs = keySpecsOf(s.name);
+  const tips = commandTipsOf(s.name);
+  r.setHeader(tips.length);
+  for (const t of tips) r.bulk(t);
   if (specs.length) {
     r.setHeader(specs.length);
     for (const ks of specs) keySpecReply(c, ks);
@@ -692,7 +705,7 @@ export const commands: CommandSpec[] = [
       if (!v) { c.reply.nullBulk(); return; }
       c.reply.integer(v.memoryUsage() + argv[2]!.length + 24 + (c.db.getExpire(argv[2]!) !== undefined ? 24 : 0));
     }),
-    def('memory|stats', 2, 'readonly', [0, 0, 0], 'server', '4.0.0', (c) => {
+    def('memory|stats', 2, '', [0, 0, 0], 'server', '4.0.0', (c) => {
       const used = c.server.usedMemory();
       const r = c.reply;
       const dbs = c.server.dbs.filter((d) => d.size > 0);
@@ -758,8 +771,11 @@ export const commands: CommandSpec[] = [
     handler: (c: CommandContext) => { const all = c.server.table.all(); c.reply.arrayHeader(all.length); for (const s of all) commandInfo(c, s); },
   },
   {
-    ...def('acl', -2, 'noscript loading stale sentinel', [0, 0, 0], 'server', '6.0.0', aclCommand),
-    subcommands: ACL_SUBS.map(([n, a]) => def(`acl|${n}`, a, n === 'whoami' || n === 'cat' || n === 'help' ? 'noscript loading stale' : 'admin noscript loading stale', [0, 0, 0], 'server', '6.0.0', aclCommand)),
+    ...def('acl', -2, '', [0, 0, 0], 'server', '6.0.0', aclCommand),
+    // Flags as Redis 7.0.15 declares them (HELP alone is scriptable; WHOAMI/CAT/GENPASS not admin).
+    subcommands: ACL_SUBS.map(([n, a]) => def(`acl|${n}`, a, n === 'help' ? 'loading stale sentinel'
+      : n === 'whoami' || n === 'cat' || n === 'genpass' ? 'noscript loading stale sentinel' : 'admin noscript loading stale sentinel',
+      [0, 0, 0], 'server', '6.0.0', aclCommand)),
   },
   container('function', 'scripting', '7.0.0', [
     def('function|flush', -2, 'write noscript', [0, 0, 0], 'scripting', '7.0.0', (c) => c.reply.ok()),

@@ -314,3 +314,38 @@ export function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]
   }
   return out;
 }
+
+/** COMMAND INFO's legacy (first key, last key, step) and whether keys are "movable". */
+export interface LegacyRange { first: number; last: number; step: number; movable: boolean }
+
+/**
+ * Redis's populateCommandLegacyRangeSpec: one index+range spec is used as is; otherwise the
+ * consecutive step-1 index+range specs are merged, and any other spec makes the keys movable.
+ */
+export function legacyRange(specs: readonly KeySpec[]): LegacyRange {
+  const none: LegacyRange = { first: 0, last: 0, step: 0, movable: false };
+  if (specs.length === 0) return none;
+  const asLegacy = (pos: number, lastkey: number, step: number, movable: boolean): LegacyRange =>
+    ({ first: pos, last: lastkey >= 0 ? pos + lastkey : lastkey, step, movable });
+  const s0 = specs[0]!;
+  if (specs.length === 1 && s0.begin.type === 'index' && s0.find.type === 'range') {
+    return asLegacy(s0.begin.pos, s0.find.lastkey, s0.find.step, s0.flags.includes('INCOMPLETE'));
+  }
+  let first = Infinity;
+  let last = 0;
+  let prevLast = 0;
+  let movable = false;
+  // Redis compares lastkey as unsigned: a negative (counted from the end) one wins.
+  const unsignedMax = (a: number, b: number): number => ((a >>> 0) >= (b >>> 0) ? a : b);
+  for (const ks of specs) {
+    if (ks.begin.type !== 'index' || ks.find.type !== 'range') { movable = true; continue; }
+    if (ks.find.step !== 1 || (prevLast !== 0 && prevLast !== ks.begin.pos - 1)) { movable = true; continue; }
+    if (ks.flags.includes('INCOMPLETE')) movable = true;
+    first = Math.min(first, ks.begin.pos);
+    const abs = ks.find.lastkey >= 0 ? ks.find.lastkey + ks.begin.pos : ks.find.lastkey;
+    last = unsignedMax(last, abs);
+    prevLast = last;
+  }
+  if (first === Infinity) return { ...none, movable: true };
+  return { first, last, step: 1, movable };
+}
