@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { CommandSpec } from './command.js';
-import { aclCategoriesOf, commandKeys } from './command.js';
+import { commandKeys } from './command.js';
+import { aclCategoriesFor } from './util/acl-categories.js';
 import type { ClientState } from './client.js';
 import { globMatch } from './util/glob.js';
 
@@ -154,7 +155,7 @@ export class Acl {
   #commandAllowed(u: User, spec: CommandSpec): boolean {
     const cached = u.cache.get(spec.name);
     if (cached !== undefined) return cached;
-    const cats = aclCategoriesOf(spec);
+    const cats = aclCategoriesFor(spec);
     const parent = spec.name.includes('|') ? spec.name.split('|')[0]! : spec.name;
     let allowed = false;
     for (const r of u.cmdRules) {
@@ -253,8 +254,8 @@ export class Acl {
     if (!ACL_CATEGORIES.includes(cat)) return null;
     const out: string[] = [];
     for (const s of this.#host.table.all()) {
-      if (aclCategoriesOf(s).includes(cat)) out.push(s.name);
-      for (const sub of s.subcommands ?? []) if (aclCategoriesOf(sub).includes(cat)) out.push(sub.name);
+      if (aclCategoriesFor(s).includes(cat)) out.push(s.name);
+      for (const sub of s.subcommands ?? []) if (aclCategoriesFor(sub).includes(cat)) out.push(sub.name);
     }
     return out;
   }

@@ -4,12 +4,15 @@
  * KEYSLOT, and stubs of the persistence commands (persistence lands in a later issue).
  */
 import { createHash } from 'node:crypto';
-import { aclCategoriesOf, commandKeys, container, def, type CommandContext, type CommandSpec } from '../command.js';
+import { commandKeys, container, def, type CommandContext, type CommandSpec } from '../command.js';
 import type { RedisValue } from '../db.js';
 import { StringValue } from '../types/string.js';
 import { buildInfo } from '../info.js';
 import { globMatch } from '../util/glob.js';
 import { parseDouble } from '../util/parse.js';
+import { keyFlagNames, keySpecsOf, keysFromSpecs, legacyRange, type KeyRef, type KeySpec } from '../util/key-specs.js';
+import { commandTipsOf } from '../util/command-tips.js';
+import { aclCategoriesFor } from '../util/acl-categories.js';
 
 const scriptCache = new Map<string, string>();
 
@@ -51,11 +54,17 @@ function configSet(c: CommandContext, argv: string[]): void {
 }
 
 // ------------------------------------------------------------------ COMMAND
+/** Command flags in Redis's reply order; may_replicate and sentinel are hidden, as in Redis. */
+const FLAG_REPLY_ORDER = ['write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading',
+  'stale', 'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'no_mandatory_keys', 'no_async_loading', 'no_multi',
+  'movablekeys', 'allow_busy'];
+
 function flagStrings(s: CommandSpec): string[] {
-  const out: string[] = [];
-  for (const f of s.flags) out.push(f === 'readonly' ? 'readonly' : f);
-  if (s.getKeys) out.push('movablekeys');
-  return out;
+  const specs = keySpecsOf(s.name);
+  const movable = specs.length ? legacyRange(specs).movable : s.getKeys !== undefined;
+  const have = new Set<string>(s.flags);
+  if (movable) have.add('movablekeys');
+  return FLAG_REPLY_ORDER.filter((f) => have.has(f));
 }
 
 function commandInfo(c: CommandContext, s: CommandSpec): void {
@@ -66,14 +75,23 @@ function commandInfo(c: CommandContext, s: CommandSpec): void {
   const flags = flagStrings(s);
   r.setHeader(flags.length);
   for (const f of flags) r.simple(f);
-  r.integer(s.firstKey);
-  r.integer(s.lastKey);
-  r.integer(s.keyStep);
-  const cats = aclCategoriesOf(s);
+  const specs = keySpecsOf(s.name);
+  if (specs.length) {
+    const lr = legacyRange(specs);
+    r.integer(lr.first); r.integer(lr.last); r.integer(lr.step);
+  } else {
+    r.integer(s.firstKey); r.integer(s.lastKey); r.integer(s.keyStep);
+  }
+  const cats = aclCategoriesFor(s);
   r.setHeader(cats.length);
   for (const cat of cats) r.simple(`@${cat}`);
-  r.setHeader(0); // tips
-  if (s.firstKey > 0) {
+  const tips = commandTipsOf(s.name);
+  r.setHeader(tips.length);
+  for (const t of tips) r.bulk(t);
+  if (specs.length) {
+    r.setHeader(specs.length);
+    for (const ks of specs) keySpecReply(c, ks);
+  } else if (s.firstKey > 0) {
     r.arrayHeader(1);
     r.mapHeader(4);
     r.bulk('flags'); const kf = s.flags.includes('write') ? ['RW'] : ['RO']; r.setHeader(kf.length); for (const f of kf) r.simple(f);
@@ -85,6 +103,29 @@ function commandInfo(c: CommandContext, s: CommandSpec): void {
   const subs = s.subcommands ?? [];
   r.arrayHeader(subs.length);
   for (const sub of subs) commandInfo(c, sub);
+}
+
+/** One element of COMMAND INFO's key specifications (addReplyCommandKeySpecs). */
+function keySpecReply(c: CommandContext, ks: KeySpec): void {
+  const r = c.reply;
+  r.mapHeader(ks.notes !== undefined ? 4 : 3);
+  if (ks.notes !== undefined) { r.bulk('notes'); r.bulk(ks.notes); }
+  r.bulk('flags');
+  const fl = keyFlagNames(ks.flags);
+  r.setHeader(fl.length);
+  for (const f of fl) r.simple(f);
+  r.bulk('begin_search'); r.mapHeader(2);
+  const b = ks.begin;
+  r.bulk('type'); r.bulk(b.type); r.bulk('spec');
+  if (b.type === 'index') { r.mapHeader(1); r.bulk('index'); r.integer(b.pos); }
+  else if (b.type === 'keyword') { r.mapHeader(2); r.bulk('keyword'); r.bulk(b.keyword); r.bulk('startfrom'); r.integer(b.startfrom); }
+  else r.mapHeader(0);
+  r.bulk('find_keys'); r.mapHeader(2);
+  const f = ks.find;
+  r.bulk('type'); r.bulk(f.type); r.bulk('spec');
+  if (f.type === 'range') { r.mapHeader(3); r.bulk('lastkey'); r.integer(f.lastkey); r.bulk('keystep'); r.integer(f.step); r.bulk('limit'); r.integer(f.limit); }
+  else if (f.type === 'keynum') { r.mapHeader(3); r.bulk('keynumidx'); r.integer(f.keynumidx); r.bulk('firstkey'); r.integer(f.firstkey); r.bulk('keystep'); r.integer(f.step); }
+  else r.mapHeader(0);
 }
 
 function commandDocs(c: CommandContext, s: CommandSpec): void {
@@ -112,16 +153,61 @@ function getKeysCmd(c: CommandContext, argv: string[], withFlags: boolean): void
   const args = argv.slice(2);
   const s = lookupCommandArgs(c, args);
   if (!s) { c.reply.error('ERR Invalid command specified'); return; }
+  // doesCommandHaveKeys: a key finder or a key spec that is a real key.
+  const specs = keySpecsOf(s.name);
+  const hasKeys = specs.length ? specs.some((k) => !k.flags.includes('NOT_KEY')) : s.getKeys !== undefined || s.firstKey > 0;
+  if (!hasKeys) { c.reply.error('ERR The command has no key arguments'); return; }
   if (!(s.arity > 0 ? args.length === s.arity : args.length >= -s.arity)) { c.reply.error('ERR Invalid number of arguments specified for command'); return; }
-  const idx = commandKeys(s, args);
-  if (idx.length === 0) { c.reply.error('ERR The command has no key arguments'); return; }
-  c.reply.arrayHeader(idx.length);
-  for (const i of idx) {
-    if (withFlags) {
-      c.reply.arrayHeader(2); c.reply.bulk(args[i]!);
-      c.reply.setHeader(1); c.reply.simple(s.flags.includes('write') ? 'RW' : 'RO');
-    } else c.reply.bulk(args[i]!);
+  const noKeys = (): void => {
+    if (s.flags.includes('no_mandatory_keys')) c.reply.arrayHeader(0);
+    else c.reply.error('ERR Invalid arguments specified for command');
+  };
+  const refs = keysWithFlags(s, args);
+  if (refs.length === 0) { noKeys(); return; }
+  c.reply.arrayHeader(refs.length);
+  for (const k of refs) {
+    if (!withFlags) { c.reply.bulk(args[k.pos]!); continue; }
+    c.reply.arrayHeader(2); c.reply.bulk(args[k.pos]!);
+    const fl = keyFlagNames(k.flags);
+    c.reply.setHeader(fl.length);
+    for (const f of fl) c.reply.simple(f);
   }
+}
+
+const RW_ACCESS_UPDATE = ['RW', 'ACCESS', 'UPDATE'];
+
+/**
+ * Keys and their key-spec flags, as Redis's getKeysFromCommandWithSpecs: the key specs when
+ * they resolve; otherwise (VARIABLE_FLAGS, unknown or incomplete specs) the command's own key
+ * finder with the flags its getkeys procedure gives (setGetKeys, bitfieldGetKeys, sortGetKeys,
+ * migrateGetKeys).
+ */
+function keysWithFlags(s: CommandSpec, args: string[]): KeyRef[] {
+  const specs = keySpecsOf(s.name);
+  if (s.name === 'set') {
+    // GET makes SET read the old value.
+    const get = args.some((a, j) => j >= 3 && a.toLowerCase() === 'get');
+    return [{ pos: 1, flags: get ? RW_ACCESS_UPDATE : ['OW', 'UPDATE'] }];
+  }
+  if (s.name === 'bitfield') {
+    // Read-only when every operation is GET (OVERFLOW alone changes nothing).
+    let readonly = true;
+    for (let i = 2; i < args.length; i++) {
+      const rem = args.length - i - 1;
+      const op = args[i]!.toLowerCase();
+      if (op === 'get' && rem >= 2) i += 2;
+      else if (op === 'overflow' && rem >= 1) i += 1;
+      else { readonly = false; break; }
+    }
+    return [{ pos: 1, flags: readonly ? ['RO', 'ACCESS'] : RW_ACCESS_UPDATE }];
+  }
+  const fromSpecs = specs.length ? keysFromSpecs(specs, args) : null;
+  if (fromSpecs !== null) return fromSpecs;
+  const idx = commandKeys(s, args);
+  if (s.name === 'migrate') return idx.map((pos) => ({ pos, flags: ['RW', 'ACCESS', 'DELETE'] }));
+  if (s.name === 'sort' || s.name === 'sort_ro') return idx.map((pos) => ({ pos, flags: pos === 1 ? ['RO', 'ACCESS'] : ['OW', 'UPDATE'] }));
+  const fallback = specs[0]?.flags ?? (s.flags.includes('write') ? ['RW'] : ['RO']);
+  return idx.map((pos) => ({ pos, flags: fallback }));
 }
 
 // ------------------------------------------------------------------ DEBUG
@@ -517,6 +603,7 @@ export const commands: CommandSpec[] = [
     def('config|set', -4, 'admin noscript loading stale', [0, 0, 0], 'server', '2.0.0', configSet),
     def('config|resetstat', 2, 'admin noscript loading stale', [0, 0, 0], 'server', '2.0.0', (c) => {
       c.server.resetStats();
+      c.server.lazyfreedObjects = 0; // lazyfreeResetStats
       c.server.slowlog = [];
       c.reply.ok();
     }),
@@ -618,7 +705,7 @@ export const commands: CommandSpec[] = [
       if (!v) { c.reply.nullBulk(); return; }
       c.reply.integer(v.memoryUsage() + argv[2]!.length + 24 + (c.db.getExpire(argv[2]!) !== undefined ? 24 : 0));
     }),
-    def('memory|stats', 2, 'readonly', [0, 0, 0], 'server', '4.0.0', (c) => {
+    def('memory|stats', 2, '', [0, 0, 0], 'server', '4.0.0', (c) => {
       const used = c.server.usedMemory();
       const r = c.reply;
       const dbs = c.server.dbs.filter((d) => d.size > 0);
@@ -664,8 +751,8 @@ export const commands: CommandSpec[] = [
         c.reply.mapHeader(all.length);
         for (const s of all) { c.reply.bulk(s.name); commandDocs(c, s); }
       }),
-      def('command|getkeys', -3, 'loading stale', [0, 0, 0], 'server', '2.8.13', (c, argv) => getKeysCmd(c, argv, false)),
-      def('command|getkeysandflags', -3, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => getKeysCmd(c, argv, true)),
+      def('command|getkeys', -4, 'loading stale', [0, 0, 0], 'server', '2.8.13', (c, argv) => getKeysCmd(c, argv, false)),
+      def('command|getkeysandflags', -4, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => getKeysCmd(c, argv, true)),
       def('command|list', -2, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => {
         let names = c.server.table.all().flatMap((s) => [s.name, ...(s.subcommands ?? []).map((x) => x.name)]);
         if (argv.length > 2) {
@@ -684,8 +771,11 @@ export const commands: CommandSpec[] = [
     handler: (c: CommandContext) => { const all = c.server.table.all(); c.reply.arrayHeader(all.length); for (const s of all) commandInfo(c, s); },
   },
   {
-    ...def('acl', -2, 'noscript loading stale sentinel', [0, 0, 0], 'server', '6.0.0', aclCommand),
-    subcommands: ACL_SUBS.map(([n, a]) => def(`acl|${n}`, a, n === 'whoami' || n === 'cat' || n === 'help' ? 'noscript loading stale' : 'admin noscript loading stale', [0, 0, 0], 'server', '6.0.0', aclCommand)),
+    ...def('acl', -2, '', [0, 0, 0], 'server', '6.0.0', aclCommand),
+    // Flags as Redis 7.0.15 declares them (HELP alone is scriptable; WHOAMI/CAT/GENPASS not admin).
+    subcommands: ACL_SUBS.map(([n, a]) => def(`acl|${n}`, a, n === 'help' ? 'loading stale sentinel'
+      : n === 'whoami' || n === 'cat' || n === 'genpass' ? 'noscript loading stale sentinel' : 'admin noscript loading stale sentinel',
+      [0, 0, 0], 'server', '6.0.0', aclCommand)),
   },
   container('function', 'scripting', '7.0.0', [
     def('function|flush', -2, 'write noscript', [0, 0, 0], 'scripting', '7.0.0', (c) => c.reply.ok()),

@@ -113,7 +113,7 @@ export const commands: CommandSpec[] = [
     }
     if (argv.length === 2) c.reply.bulk(argv[1]!); else c.reply.simple('PONG');
   }),
-  def('echo', 2, 'fast', [0, 0, 0], 'connection', '1.0.0', (c, argv) => { c.reply.bulk(argv[1]!); }),
+  def('echo', 2, 'fast loading stale', [0, 0, 0], 'connection', '1.0.0', (c, argv) => { c.reply.bulk(argv[1]!); }),
   def('select', 2, 'loading stale fast', [0, 0, 0], 'connection', '1.0.0', (c, argv) => {
     const n = c.parseInt(argv[1]!);
     if (n === null) return;

@@ -8,6 +8,7 @@ import type { Db, RedisValue } from '../db.js';
 import { StringValue } from '../types/string.js';
 import { globMatch } from '../util/glob.js';
 import { LLONG_MAX, parseLongLong, ERR_NOT_INTEGER } from '../util/parse.js';
+import { freeEffort, LAZYFREE_THRESHOLD } from '../util/lazyfree.js';
 
 /** Parsed SCAN/SSCAN/HSCAN/ZSCAN options. */
 export interface ScanOptions { cursor: number; count: number; match: string | null; type: string | null; }
@@ -42,9 +43,13 @@ const KNOWN_TYPES = new Set(['string', 'list', 'set', 'zset', 'hash', 'stream'])
 
 function deleteGeneric(c: CommandContext, argv: string[]): void {
   let n = 0;
+  // UNLINK always, DEL under lazyfree-lazy-user-del: costly values go to "lazy free".
+  const lazy = argv[0]!.toLowerCase() === 'unlink' || c.server.config.bool('lazyfree-lazy-user-del');
   for (let i = 1; i < argv.length; i++) {
     const k = argv[i]!;
-    if (c.db.lookupWrite(k) !== undefined && c.db.delete(k)) {
+    const v = c.db.lookupWrite(k);
+    if (v !== undefined && c.db.delete(k)) {
+      if (lazy && freeEffort(v, c.server.config.num('list-max-listpack-size')) > LAZYFREE_THRESHOLD) c.server.lazyfreedObjects++;
       c.signalModified(k);
       c.notify('generic', 'del', k);
       // Blocked XREADGROUP clients must learn that the key is gone (signalDeletedKeyAsReady).
@@ -159,13 +164,15 @@ export function flushDb(c: CommandContext, db: Db): number {
   return n;
 }
 
-function flushArgs(c: CommandContext, argv: string[]): boolean {
-  if (argv.length > 2) { c.syntaxError(); return false; }
+/** FLUSHALL/FLUSHDB [SYNC|ASYNC]: null after a syntax error, else whether the flush is async. */
+function flushArgs(c: CommandContext, argv: string[]): boolean | null {
+  if (argv.length > 2) { c.syntaxError(); return null; }
   if (argv.length === 2) {
     const o = argv[1]!.toLowerCase();
-    if (o !== 'sync' && o !== 'async') { c.syntaxError(); return false; }
+    if (o !== 'sync' && o !== 'async') { c.syntaxError(); return null; }
+    return o === 'async';
   }
-  return true;
+  return c.server.config.bool('lazyfree-lazy-user-flush');
 }
 
 function objectLookup(c: CommandContext, key: string): RedisValue | undefined {
@@ -324,14 +331,21 @@ export const commands: CommandSpec[] = [
   }),
   def('dbsize', 1, 'readonly fast', [0, 0, 0], 'server', '1.0.0', (c) => c.reply.integer(c.db.size)),
   def('flushdb', -1, 'write', [0, 0, 0], 'server', '1.0.0', (c, argv) => {
-    if (!flushArgs(c, argv)) return;
-    flushDb(c, c.db);
+    const async = flushArgs(c, argv);
+    if (async === null) return;
+    const n = flushDb(c, c.db);
+    // emptyDbAsync hands every key to the lazyfree thread.
+    if (async) c.server.lazyfreedObjects += n;
     c.server.tracking.invalidateAll(c.client);
     c.reply.ok();
   }),
   def('flushall', -1, 'write', [0, 0, 0], 'server', '1.0.0', (c, argv) => {
-    if (!flushArgs(c, argv)) return;
-    for (const db of c.server.dbs) flushDb(c, db);
+    const async = flushArgs(c, argv);
+    if (async === null) return;
+    for (const db of c.server.dbs) {
+      const n = flushDb(c, db);
+      if (async) c.server.lazyfreedObjects += n;
+    }
     c.server.tracking.invalidateAll(c.client);
     c.server.dirty++;
     c.reply.ok();
@@ -362,9 +376,10 @@ export const commands: CommandSpec[] = [
         const o = argv[i]!.toLowerCase();
         if (o === 'auth') { i++; continue; }
         if (o === 'auth2') { i += 2; continue; }
-        if (o === 'keys') return argv.slice(i + 1).map((_, j) => i + 1 + j);
+        // KEYS with a non-empty key argument is a syntax error left to the command: no keys.
+        if (o === 'keys') return argv[3] !== '' ? [] : argv.slice(i + 1).map((_, j) => i + 1 + j);
       }
-      return argv[3] === '' ? [] : [3];
+      return [3];
     },
   }),
   container('object', 'generic', '2.2.3', [

@@ -265,7 +265,8 @@ function lmpopGeneric(c: CommandContext, argv: string[], numkeysIdx: number, blo
 function mpopKeys(numkeysIdx: number) {
   return (argv: string[]): number[] => {
     const n = parseLL(argv[numkeysIdx] ?? '');
-    if (n === null || n < 1) return [];
+    // Like Redis's genericGetKeys: no keys when numkeys is out of range (a syntax error follows).
+    if (n === null || n < 1 || n > argv.length - numkeysIdx - 1) return [];
     const out: number[] = [];
     for (let i = 0; i < n && numkeysIdx + 1 + i < argv.length; i++) out.push(numkeysIdx + 1 + i);
     return out;
@@ -491,13 +492,13 @@ export const commands = [
     } },
   { name: 'lmpop', arity: -4, flags: ['write'], firstKey: 0, lastKey: 0, keyStep: 0, getKeys: mpopKeys(1), group: LIST, since: '7.0.0',
     handler: (c, a) => { lmpopGeneric(c, a, 1, false); } },
-  { name: 'blpop', arity: -3, flags: ['write', 'blocking'], firstKey: 1, lastKey: -2, keyStep: 1, group: LIST, since: '2.0.0',
+  { name: 'blpop', arity: -3, flags: ['write', 'blocking', 'noscript'], firstKey: 1, lastKey: -2, keyStep: 1, group: LIST, since: '2.0.0',
     handler: (c, a) => blockingPop(c, a.slice(1, -1), 'left', a[a.length - 1]!, -1) },
-  { name: 'brpop', arity: -3, flags: ['write', 'blocking'], firstKey: 1, lastKey: -2, keyStep: 1, group: LIST, since: '2.0.0',
+  { name: 'brpop', arity: -3, flags: ['write', 'blocking', 'noscript'], firstKey: 1, lastKey: -2, keyStep: 1, group: LIST, since: '2.0.0',
     handler: (c, a) => blockingPop(c, a.slice(1, -1), 'right', a[a.length - 1]!, -1) },
-  { name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'blocking'], firstKey: 1, lastKey: 2, keyStep: 1, group: LIST, since: '2.2.0',
+  { name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'blocking', 'noscript'], firstKey: 1, lastKey: 2, keyStep: 1, group: LIST, since: '2.2.0',
     handler: (c, a) => blockingMove(c, a[1]!, a[2]!, 'right', 'left', a[3]!, true) },
-  { name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'blocking'], firstKey: 1, lastKey: 2, keyStep: 1, group: LIST, since: '6.2.0',
+  { name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'blocking', 'noscript'], firstKey: 1, lastKey: 2, keyStep: 1, group: LIST, since: '6.2.0',
     handler: (c, a) => {
       const from = parseWhere(c, a[3]!); if (from === null) return;
       const to = parseWhere(c, a[4]!); if (to === null) return;

@@ -360,7 +360,13 @@ export const commands = [
   { name: 'smembers', arity: 2, flags: ['readonly'], firstKey: 1, lastKey: 1, keyStep: 1, group: SET, since: '1.0.0',
     handler: (c, a) => sinterGeneric(c, a.slice(1), null) },
   { name: 'sintercard', arity: -3, flags: ['readonly'], firstKey: 0, lastKey: 0, keyStep: 0, group: SET, since: '7.0.0',
-    getKeys: (a) => { const n = parseLL(a[1] ?? '') ?? 0; const o: number[] = []; for (let i = 0; i < n && 2 + i < a.length; i++) o.push(2 + i); return o; },
+    getKeys: (a) => {
+      const n = parseLL(a[1] ?? '') ?? 0;
+      if (n < 1 || n > a.length - 2) return [];
+      const o: number[] = [];
+      for (let i = 0; i < n; i++) o.push(2 + i);
+      return o;
+    },
     handler: sintercard },
   { name: 'sinterstore', arity: -3, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, keyStep: 1, group: SET, since: '1.0.0',
     handler: (c, a) => sinterGeneric(c, a.slice(2), a[1]!) },

@@ -58,7 +58,7 @@ function expireAt(c: CommandContext, flags: number, expire: string, cmd: string)
   return Number(ms);
 }
 
-function setGeneric(c: CommandContext, key: string, val: string, flags: number, expire: string | null, cmd: string, okReply: boolean): void {
+function setGeneric(c: CommandContext, key: string, val: string, flags: number, expire: string | null, cmd: string, okReply: boolean, argv?: string[]): void {
   let at = 0;
   if (expire !== null) {
     const r = expireAt(c, flags, expire, cmd);
@@ -84,8 +84,13 @@ function setGeneric(c: CommandContext, key: string, val: string, flags: number, 
   if (expire !== null) {
     db.setExpire(key, at);
     c.notify('generic', 'expire', key);
-    // Relative TTLs propagate as an absolute time (replicas and the AOF must agree).
-    if (!(flags & OBJ_PXAT)) c.rewriteForPropagation(['SET', key, val, 'PXAT', String(at)]);
+    // Every TTL form (EX/PX/EXAT/PXAT, SETEX, PSETEX) propagates as SET key value PXAT <ms>,
+    // the same canonical form Redis writes, so replicas and the AOF agree on the deadline.
+    c.rewriteForPropagation(['SET', key, val, 'PXAT', String(at)]);
+  } else if (flags & OBJ_SET_GET) {
+    // GET only shapes the reply: SET … GET propagates without it, GETSET as a plain SET.
+    if (cmd === 'getset') c.rewriteForPropagation(['SET', key, val]);
+    else if (argv) c.rewriteForPropagation(argv.filter((a, j) => j < 3 || a.toLowerCase() !== 'get'));
   }
   if (!(flags & OBJ_SET_GET)) { if (okReply) c.reply.ok(); else c.reply.integer(1); }
 }
@@ -244,7 +249,7 @@ export const commands: CommandSpec[] = [
     }
     const ext = parseExtended(c, argv, 3, false);
     if (!ext) return;
-    setGeneric(c, argv[1]!, argv[2]!, ext.flags, ext.expire, 'set', true);
+    setGeneric(c, argv[1]!, argv[2]!, ext.flags, ext.expire, 'set', true, argv);
   }),
   def('setnx', 3, 'write denyoom fast', [1, 1, 1], 'string', '1.0.0', (c, argv) => {
     setGeneric(c, argv[1]!, argv[2]!, OBJ_SET_NX, null, 'setnx', false);

@@ -679,6 +679,8 @@ function zsetOp(c: CommandContext, argv: string[], dst: string | null, numkeysId
 function zsetOpKeys(numkeysIdx: number, withDst: boolean) {
   return (argv: string[]): number[] => {
     const n = parseLL(argv[numkeysIdx] ?? '') ?? 0;
+    // Like Redis's genericGetKeys: no keys when numkeys is out of range (a syntax error follows).
+    if (n < 1 || n > argv.length - numkeysIdx - 1) return [];
     const out: number[] = withDst ? [1] : [];
     for (let i = 0; i < n && numkeysIdx + 1 + i < argv.length; i++) out.push(numkeysIdx + 1 + i);
     return out;
@@ -744,9 +746,9 @@ export const commands = [
   { name: 'zremrangebylex', arity: 4, flags: ['write'], ...k1, group: Z, since: '2.8.9', handler: (c, a) => zremrange(c, a, 'lex') },
   { name: 'zpopmin', arity: -2, flags: ['write', 'fast'], ...k1, group: Z, since: '5.0.0', handler: (c, a) => zpopMinMax(c, a, false) },
   { name: 'zpopmax', arity: -2, flags: ['write', 'fast'], ...k1, group: Z, since: '5.0.0', handler: (c, a) => zpopMinMax(c, a, true) },
-  { name: 'bzpopmin', arity: -3, flags: ['write', 'blocking', 'fast'], firstKey: 1, lastKey: -2, keyStep: 1, group: Z, since: '5.0.0',
+  { name: 'bzpopmin', arity: -3, flags: ['write', 'blocking', 'fast', 'noscript'], firstKey: 1, lastKey: -2, keyStep: 1, group: Z, since: '5.0.0',
     handler: (c, a) => blockingZpop(c, a.slice(1, -1), false, a[a.length - 1]!, -1, false, false) },
-  { name: 'bzpopmax', arity: -3, flags: ['write', 'blocking', 'fast'], firstKey: 1, lastKey: -2, keyStep: 1, group: Z, since: '5.0.0',
+  { name: 'bzpopmax', arity: -3, flags: ['write', 'blocking', 'fast', 'noscript'], firstKey: 1, lastKey: -2, keyStep: 1, group: Z, since: '5.0.0',
     handler: (c, a) => blockingZpop(c, a.slice(1, -1), true, a[a.length - 1]!, -1, false, false) },
   { name: 'zmpop', arity: -4, flags: ['write'], firstKey: 0, lastKey: 0, keyStep: 0, getKeys: mpopKeys(1), group: Z, since: '7.0.0',
     handler: (c, a) => { zmpopGeneric(c, a, 1, false); } },
