@@ -208,6 +208,46 @@ describe('robustness of the built-in server', () => {
     }
   });
 
+  /**
+   * A subscriber that stops reading while 1 KB messages totalling `mb` MB are published to it.
+   * Returns whether the server still lists it afterwards (CLIENT LIST has a client with sub=1).
+   */
+  async function slowSubscriber(port: number, mb: number): Promise<boolean> {
+    const admin = new Redis({ port, host: '127.0.0.1' });
+    const sub = net.connect(port, '127.0.0.1');
+    sub.on('error', () => {});
+    sub.write('SUBSCRIBE slow\r\n');
+    await new Promise((res) => sub.once('data', res));
+    sub.pause(); // reads nothing from now on: the server's output to it piles up
+    const pub = net.connect(port, '127.0.0.1');
+    pub.on('data', () => {});
+    await new Promise((res) => pub.once('connect', res));
+    const batch = `*3\r\n$7\r\nPUBLISH\r\n$4\r\nslow\r\n$1024\r\n${'m'.repeat(1024)}\r\n`.repeat(1024);
+    for (let i = 0; i < mb; i++) await new Promise((res) => pub.write(batch, res));
+    expect(await admin.call('ECHO', 'after publishing')).toBe('after publishing'); // PUBLISHes are through
+    const list = String(await admin.client('LIST'));
+    sub.destroy();
+    pub.destroy();
+    admin.disconnect();
+    return list.includes(' sub=1 ');
+  }
+
+  it('a pubsub subscriber that stops reading is dropped at client-output-buffer-limit (pubsub class)', async () => {
+    const before = rssMB();
+    expect(await r.config('SET', 'client-output-buffer-limit', 'pubsub 4mb 2mb 60')).toBe('OK');
+    try {
+      expect(await slowSubscriber(srv.port, 12)).toBe(false);
+      expect(rssMB() - before).toBeLessThan(100);
+      await stillServing();
+      // 0 0 0 = unlimited: the same subscriber stays.
+      await r.config('SET', 'client-output-buffer-limit', 'pubsub 0 0 0');
+      expect(await slowSubscriber(srv.port, 6)).toBe(true);
+    } finally {
+      await r.config('SET', 'client-output-buffer-limit', 'pubsub 32mb 8mb 60');
+    }
+    await stillServing();
+  }, 20_000);
+
   describe.skipIf(!haveRealRedis())('same answer as redis-server 7.0 on the same bytes', () => {
     let real: RealRedis;
     beforeAll(async () => { real = await startRealRedis(); });
@@ -247,6 +287,12 @@ describe('robustness of the built-in server', () => {
       for (const { c, pair: [a, b] } of res) expect({ c, ...a }).toEqual({ c, ...b });
       await stillServing();
     });
+
+    it('slow pubsub subscriber: dropped past the pubsub hard limit, like Redis', async () => {
+      real.cli('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 4mb 2mb 60');
+      expect(await slowSubscriber(real.port, 12)).toBe(false);
+      real.cli('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 32mb 8mb 60');
+    }, 20_000);
 
     it('client-query-buffer-limit 1mb: the same disconnect as Redis', async () => {
       await r.config('SET', 'client-query-buffer-limit', '1mb');
