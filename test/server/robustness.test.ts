@@ -294,6 +294,59 @@ describe('robustness of the built-in server', () => {
       real.cli('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 32mb 8mb 60');
     }, 20_000);
 
+    it('garbage over the FULL byte range (NUL, \\v, \\f included): same replies, same disconnects as Redis', async () => {
+      for (let batch = 0; batch < 6; batch++) {
+        const seeds = Array.from({ length: 50 }, (_, i) => 1 + batch * 50 + i);
+        const res = await Promise.all(seeds.map(async (s) => {
+          const [a, b] = await both(garbage(s, false));
+          return { seed: s, ours: a, theirs: b };
+        }));
+        for (const x of res) expect({ seed: x.seed, ...x.ours }).toEqual({ seed: x.seed, ...x.theirs });
+      }
+      const cases = ['GET a\x00b\r\nPING\r\n', 'SET k a\x0bb\r\nGET k\r\n', 'ECHO \x0c x\x0cy\r\n', 'ECHO "a\x00b"\r\n',
+        '*1\r\n$4\x00\r\nPING\r\n', '*1\x00\r\n', `\x00${'a'.repeat(70_000)}\n`, 'PING\r\n\x00\n'];
+      const res = await Promise.all(cases.map(async (c) => ({ c: JSON.stringify(c.slice(0, 30)), pair: await both(c, 400) })));
+      for (const { c, pair: [a, b] } of res) expect({ c, ...a }).toEqual({ c, ...b });
+      await stillServing();
+    });
+
+    it('rejected connections (maxclients) are really closed: no leaked sockets, close() completes', async () => {
+      const s2 = await startServer({ port: 0, config: { maxclients: '1' } });
+      const keep = net.connect(s2.port, '127.0.0.1');
+      await new Promise((res) => keep.once('connect', res));
+      for (let i = 0; i < 20; i++) {
+        const x = await exchange(s2.port, 'PING\r\n', 1000);
+        expect(x).toEqual({ out: '-ERR max number of clients reached\r\n', closed: true });
+      }
+      keep.destroy();
+      const closed = await Promise.race([s2.close().then(() => true), new Promise((res) => setTimeout(() => res(false), 3000))]);
+      expect(closed).toBe(true);
+    });
+    it('maxclients: connections past the limit get the Redis error and are closed', async () => {
+      const base = srv.state.clients.size;
+      const limit = base + 5;
+      await r.config('SET', 'maxclients', String(limit));
+      const realBase = Number(/connected_clients:(\d+)/.exec(real.cli('INFO', 'clients'))![1]) - 1; // minus redis-cli itself
+      real.cli('CONFIG', 'SET', 'maxclients', String(realBase + 5));
+      const open = (port: number) => Promise.all(Array.from({ length: 5 }, () => new Promise<net.Socket>((res) => {
+        const s = net.connect(port, '127.0.0.1', () => res(s));
+      })));
+      const held = [...await open(srv.port), ...await open(real.port)];
+      try {
+        await new Promise((res) => setTimeout(res, 100));
+        const [a, b] = await both('PING\r\n', 500);
+        expect(a).toEqual({ out: '-ERR max number of clients reached\r\n', closed: true });
+        expect(a).toEqual(b);
+        expect(await r.info('stats')).toMatch(/rejected_connections:[1-9]/);
+      } finally {
+        for (const s of held) s.destroy();
+        await new Promise((res) => setTimeout(res, 100));
+        await r.config('SET', 'maxclients', '10000');
+        real.cli('CONFIG', 'SET', 'maxclients', '10000');
+      }
+      await stillServing();
+    });
+
     it('client-query-buffer-limit 1mb: the same disconnect as Redis', async () => {
       await r.config('SET', 'client-query-buffer-limit', '1mb');
       real.cli('CONFIG', 'SET', 'client-query-buffer-limit', '1mb');

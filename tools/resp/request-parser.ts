@@ -251,7 +251,10 @@ export class RequestParser<A extends Arg = string> {
 
   #inline(): A[] | null {
     const buf = this.#buf;
-    const nl = buf.indexOf(0x0a, this.#pos);
+    let nl = buf.indexOf(0x0a, this.#pos);
+    // Redis finds the newline with strchr(): a NUL byte before it hides it (the request then
+    // waits for more bytes, and is too big past PROTO_INLINE_MAX_SIZE).
+    if (nl !== -1) for (let i = this.#pos; i < nl; i++) if (buf[i] === 0) { nl = -1; break; }
     if (nl === -1) {
       if (buf.length - this.#pos > this.#maxInline) throw new RespProtocolError('Protocol error: too big inline request');
       return null;
@@ -271,9 +274,18 @@ export class RequestParser<A extends Arg = string> {
  * a short JS scan beats a call into Buffer#indexOf; longer lines fall back to it.
  */
 function findCR(buf: Buffer, from: number, len: number): number {
+  // Redis looks for the CR with strchr(): a NUL byte before it hides it (-1: wait for more).
   const stop = Math.min(len, from + 24);
-  for (let i = from; i < stop; i++) if (buf[i] === 0x0d) return i;
-  return stop < len ? buf.indexOf(0x0d, stop) : -1;
+  for (let i = from; i < stop; i++) {
+    const b = buf[i]!;
+    if (b === 0x0d) return i;
+    if (b === 0) return -1;
+  }
+  if (stop >= len) return -1;
+  const cr = buf.indexOf(0x0d, stop);
+  const to = cr === -1 ? len : cr;
+  for (let i = stop; i < to; i++) if (buf[i] === 0) return -1;
+  return cr;
 }
 
 /** Parses a signed decimal in buf[start, end); null if not a valid integer (Redis string2ll rules). */

@@ -29,36 +29,37 @@ export function splitArgs(line: Uint8Array, start = 0, end = line.length): strin
   let p = start;
   for (;;) {
     while (p < end && isSpace(line[p]!)) p++;
-    if (p >= end) return out;
+    // A NUL byte ends the line, as it ends the C string sdssplitargs() walks.
+    if (p >= end || line[p] === 0) return out;
     let inq = false; // inside "double quotes"
     let insq = false; // inside 'single quotes'
     let done = false;
     let cur = '';
     while (!done) {
       if (inq) {
-        if (p >= end) return null;
+        if (p >= end || line[p] === 0) return null;
         const c = line[p]!;
         if (c === 0x5c && p + 3 < end && line[p + 1] === 0x78 && isHex(line[p + 2]!) && isHex(line[p + 3]!)) {
           cur += String.fromCharCode(hexVal(line[p + 2]!) * 16 + hexVal(line[p + 3]!));
           p += 3;
-        } else if (c === 0x5c && p + 1 < end) {
+        } else if (c === 0x5c && p + 1 < end && line[p + 1] !== 0) {
           p++;
           const e = line[p]!;
           cur += e === 0x6e ? '\n' : e === 0x72 ? '\r' : e === 0x74 ? '\t' : e === 0x62 ? '\b' : e === 0x61 ? '\x07' : String.fromCharCode(e);
         } else if (c === 0x22) {
-          if (p + 1 < end && !isSpace(line[p + 1]!)) return null;
+          if (p + 1 < end && line[p + 1] !== 0 && !isSpace(line[p + 1]!)) return null;
           done = true;
         } else {
           cur += String.fromCharCode(c);
         }
       } else if (insq) {
-        if (p >= end) return null;
+        if (p >= end || line[p] === 0) return null;
         const c = line[p]!;
         if (c === 0x5c && p + 1 < end && line[p + 1] === 0x27) {
           p++;
           cur += "'";
         } else if (c === 0x27) {
-          if (p + 1 < end && !isSpace(line[p + 1]!)) return null;
+          if (p + 1 < end && line[p + 1] !== 0 && !isSpace(line[p + 1]!)) return null;
           done = true;
         } else {
           cur += String.fromCharCode(c);
@@ -69,12 +70,13 @@ export function splitArgs(line: Uint8Array, start = 0, end = line.length): strin
           break;
         }
         const c = line[p]!;
-        if (isSpace(c)) done = true;
+        // Inside a token only these end it (sdssplitargs' switch); \v and \f are kept.
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0) done = true;
         else if (c === 0x22) inq = true;
         else if (c === 0x27) insq = true;
         else cur += String.fromCharCode(c);
       }
-      if (p < end) p++;
+      if (p < end && line[p] !== 0) p++;
     }
     out.push(cur);
   }

@@ -26,6 +26,19 @@ import { Tracking } from './tracking.js';
 
 export const REDIS_VERSION = '7.0.15';
 
+/**
+ * Date.now() - performance.now() read right after the ms ticks over (spins < 1 ms, once), so
+ * the derived command time never lags Date.now() by the truncated fraction.
+ */
+function calibratedWallBase(): number {
+  const d0 = Date.now();
+  let d = d0;
+  let p = performance.now();
+  // p is read just before the Date.now() that sees the new ms: within one iteration of the tick.
+  while (d === d0) { p = performance.now(); d = Date.now(); }
+  return d - p;
+}
+
 export interface ServerOptions {
   /** TCP port; 0 (default for startServer) = a random free port. */
   port?: number;
@@ -249,7 +262,7 @@ export class ServerState implements DbHost {
   readonly #fastClock: boolean;
   /** performance.now() at the end of the last call() (processInput chains command timers). */
   #lastEnd = 0;
-  #wallBase = Date.now() - performance.now();
+  #wallBase = calibratedWallBase();
 
   constructor(opts: ServerOptions = {}) {
     this.clock = opts.clock ?? Date.now;
@@ -746,10 +759,11 @@ export class ServerState implements DbHost {
     this.stats.total_commands_processed++;
     c.totCmds++;
     const st = this.cmdStats(spec);
+    // Redis counts the call when it runs, blocked or not; a blocked command's failure,
+    // latency histogram and slowlog entry come when it is unblocked (updateStatsOnUnblock).
+    st.calls++;
+    st.usec += usec;
     if (!blocking) {
-      // A command that blocks is accounted when it is unblocked (updateStatsOnUnblock).
-      st.calls++;
-      st.usec += usec;
       if (reply.errors !== errBefore) st.failed++;
       if (this.latencyTracking) st.hist.record(usec);
     }
@@ -842,16 +856,16 @@ export class ServerState implements DbHost {
     this.unblock(c, false);
     const t0 = performance.now();
     b.req.onTimeout(c.ctx);
-    this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0);
+    this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0, false);
     this.#resume.push(c);
     this.afterEvent();
   }
 
-  #statsOnUnblock(c: ClientState, spec: CommandSpec, argv: string[], ms: number): void {
+  #statsOnUnblock(c: ClientState, spec: CommandSpec, argv: string[], ms: number, failed: boolean): void {
     const usec = Math.round(ms * 1000);
     const st = this.cmdStats(spec);
-    st.calls++;
     st.usec += usec;
+    if (failed) st.failed++;
     if (this.latencyTracking) st.hist.record(usec);
     if (this.slowlogThreshold >= 0 && usec >= this.slowlogThreshold) this.slowlogPush(c, argv, usec);
   }
@@ -880,6 +894,8 @@ export class ServerState implements DbHost {
     this.unblock(c, true);
     if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
     else b.req.onTimeout(c.ctx);
+    // Redis 7.0 (clientCommand UNBLOCK) counts either form as a failed call.
+    this.#statsOnUnblock(c, b.spec, b.argv, 0, true);
     this.#resume.push(c);
     this.markPending(c);
     return true;
@@ -911,13 +927,14 @@ export class ServerState implements DbHost {
           this.currentClient = c;
           this.inCommand++;
           let served: boolean;
+          const errBefore = c.reply.errors;
           try {
             served = b.req.onReady(c.ctx, key);
           } finally {
             this.inCommand--;
             this.currentClient = prevCurrent;
           }
-          if (served) this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0);
+          if (served) this.#statsOnUnblock(c, b.spec, b.argv, performance.now() - t0, c.reply.errors !== errBefore);
           c.ctx.db = saveDb;
           if (this.replicas.size !== 0 && this.dirty !== dirtyBefore) {
             this.#pendingProp.push([db.id, (c.ctx as Context).propagate ?? b.argv]);
@@ -1173,8 +1190,16 @@ export class ServerState implements DbHost {
 
   /** serverCron: active expire, pause end, client timeouts, instantaneous metrics. */
   cron(): void {
+    const p1 = performance.now();
     this.cmdTime = this.clock();
-    this.#wallBase = this.cmdTime - performance.now();
+    const p2 = performance.now();
+    // Date.now() truncates to the ms, so a sample is at most the true base (minus the fraction):
+    // keep the largest, so derived times never lag Date.now(); a sample clearly below it means
+    // the wall clock was set back. Samples taken across a pause (GC, preemption) are skipped.
+    if (p2 - p1 < 0.02) {
+      const sample = this.cmdTime - p2;
+      if (sample > this.#wallBase || sample < this.#wallBase - 1.5) this.#wallBase = sample;
+    }
     this.#cronLoops++;
     if (this.activeExpireEnabled && this.pauseType === 'none' && !this.cronPaused) {
       const t0 = performance.now();
@@ -1270,7 +1295,7 @@ export class ServerState implements DbHost {
     this.stats.total_connections_received++;
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejected_connections++;
-      s.end('-ERR max number of clients reached\r\n');
+      s.end('-ERR max number of clients reached\r\n', () => s.destroy());
       return;
     }
     const c = this.newClient(s);
@@ -1279,7 +1304,7 @@ export class ServerState implements DbHost {
       const local = ra === '127.0.0.1' || ra === '::1' || ra === '::ffff:127.0.0.1' || ra.startsWith('127.');
       const explicitBind = this.config.get('bind') !== '* -::*' && !this.config.get('bind').split(/\s+/).includes('*') && !this.config.get('bind').split(/\s+/).includes('0.0.0.0');
       if (!local && !explicitBind) {
-        s.end('-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n');
+        s.end('-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n', () => s.destroy());
         this.freeClientSoft(c);
         return;
       }
