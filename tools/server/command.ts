@@ -13,7 +13,7 @@ import type { ReplyWriter } from './reply.js';
 
 export type CommandFlag = 'write' | 'readonly' | 'denyoom' | 'admin' | 'pubsub' | 'noscript'
   | 'blocking' | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'fast' | 'no_auth'
-  | 'may_replicate' | 'no_mandatory_keys' | 'no_multi' | 'allow_busy' | 'sentinel';
+  | 'may_replicate' | 'no_mandatory_keys' | 'no_multi' | 'allow_busy' | 'sentinel' | 'no_async_loading';
 
 export interface CommandSpec {
   /** Lowercase, e.g. 'lpush'; subcommands are named 'config|get'. */

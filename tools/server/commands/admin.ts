@@ -544,9 +544,9 @@ export const commands: CommandSpec[] = [
     c.reply.arrayHeader(2); c.reply.bulk(String(Math.floor(us / 1e6))); c.reply.bulk(String(us % 1e6));
   }),
   def('lastsave', 1, 'loading stale fast', [0, 0, 0], 'server', '1.0.0', (c) => c.reply.integer(Math.floor(c.server.lastSave / 1000))),
-  def('save', 1, 'admin noscript no_async_loading no_multi' as string, [0, 0, 0], 'server', '1.0.0', (c) => { c.server.lastSave = c.server.clock(); c.server.dirty = 0; c.reply.ok(); }),
-  def('bgsave', -1, 'admin noscript', [0, 0, 0], 'server', '1.0.0', (c) => { c.server.lastSave = c.server.clock(); c.server.dirty = 0; c.reply.simple('Background saving started'); }),
-  def('bgrewriteaof', 1, 'admin noscript', [0, 0, 0], 'server', '1.0.0', (c) => c.reply.simple('Background append only file rewriting started')),
+  def('save', 1, 'admin noscript no_async_loading no_multi', [0, 0, 0], 'server', '1.0.0', (c) => { c.server.lastSave = c.server.clock(); c.server.dirty = 0; c.reply.ok(); }),
+  def('bgsave', -1, 'admin noscript no_async_loading', [0, 0, 0], 'server', '1.0.0', (c) => { c.server.lastSave = c.server.clock(); c.server.dirty = 0; c.reply.simple('Background saving started'); }),
+  def('bgrewriteaof', 1, 'admin noscript no_async_loading', [0, 0, 0], 'server', '1.0.0', (c) => c.reply.simple('Background append only file rewriting started')),
   def('role', 1, 'noscript loading stale fast sentinel', [0, 0, 0], 'server', '2.8.12', (c) => {
     const srv = c.server;
     if (srv.masterHost !== null) {
@@ -560,8 +560,8 @@ export const commands: CommandSpec[] = [
       c.reply.arrayHeader(3); c.reply.bulk(r.addr.slice(0, i)); c.reply.bulk(String(r.replListeningPort ?? r.addr.slice(i + 1))); c.reply.bulk(String(srv.masterReplOffset));
     }
   }),
-  def('sync', 1, 'admin noscript no_multi', [0, 0, 0], 'server', '1.0.0', (c) => c.server.attachReplica(c.client, false)),
-  def('psync', -3, 'admin noscript no_multi', [0, 0, 0], 'server', '2.8.0', (c) => c.server.attachReplica(c.client, true)),
+  def('sync', 1, 'admin noscript no_async_loading no_multi', [0, 0, 0], 'server', '1.0.0', (c) => c.server.attachReplica(c.client, false)),
+  def('psync', -3, 'admin noscript no_async_loading no_multi', [0, 0, 0], 'server', '2.8.0', (c) => c.server.attachReplica(c.client, true)),
   def('replconf', -1, 'admin noscript loading stale allow_busy', [0, 0, 0], 'server', '3.0.0', (c, argv) => {
     if (argv.length >= 2 && argv[1]!.toLowerCase() === 'ack') return;
     for (let i = 1; i + 1 < argv.length; i += 2) {
