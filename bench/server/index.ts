@@ -91,11 +91,14 @@ async function main(): Promise<void> {
   const ourPort = await freePort();
   const realPort = await freePort();
   const procs: ChildProcess[] = [];
-  procs.push(spawn(process.execPath, [path.join(root, 'bin/redkit.js'), 'server', '--port', String(ourPort), '--save', ''], { stdio: 'ignore' }));
-  procs.push(spawn('redis-server', ['--port', String(realPort), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' }));
-  try {
+  const startBoth = async (): Promise<void> => {
+    procs.push(spawn(process.execPath, [path.join(root, 'bin/redkit.js'), 'server', '--port', String(ourPort), '--save', ''], { stdio: 'ignore' }));
+    procs.push(spawn('redis-server', ['--port', String(realPort), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' }));
     await waitPort(ourPort);
     await waitPort(realPort);
+  };
+  try {
+    await startBoth();
     for (const p of [1, 16]) {
       const n = p === 1 ? n1 : n16;
       const target = p === 1 ? 0.8 : 0.5;
@@ -125,9 +128,12 @@ async function main(): Promise<void> {
       console.log(`${met}/${total} tests at or above ${target}x`);
     }
     if (keys <= 0) return;
-    // Memory per key: 1M small string keys (DEBUG POPULATE -> "key:N" = "value:N").
-    cli(ourPort, 'FLUSHALL');
-    cli(realPort, 'FLUSHALL');
+    // Memory per key: 1M small string keys (DEBUG POPULATE -> "key:N" = "value:N"), on fresh
+    // servers (after the load above, a garbage collection during the measurement would make
+    // the RSS difference meaningless).
+    for (const p of procs.splice(0)) p.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    await startBoth();
     await new Promise((r) => setTimeout(r, 500));
     const before = [rssOf(ourPort), rssOf(realPort)];
     cli(ourPort, 'DEBUG', 'POPULATE', String(keys));
