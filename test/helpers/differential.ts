@@ -34,6 +34,9 @@ export function rng(seed: number): () => number {
 export interface ServerPair {
   readonly ours: Redis;
   readonly theirs: Redis;
+  /** The built-in server's handle and the real server (ports, stop). */
+  readonly srv: ServerHandle;
+  readonly real: RealRedis;
 }
 
 /** Registers beforeAll/afterAll hooks that start both servers and stop them afterwards. */
@@ -57,6 +60,8 @@ export function useServerPair(): ServerPair {
   return {
     get ours() { return ours!; },
     get theirs() { return theirs!; },
+    get srv() { return srv!; },
+    get real() { return real!; },
   };
 }
 

@@ -12,12 +12,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { encodeCommand } from '../../tools/resp/index.js';
-import { startServer, type ServerHandle } from '../../tools/server/index.js';
-import { rng } from '../helpers/differential.js';
-import { findBinary, haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import type { ServerHandle } from '../../tools/server/index.js';
+import { rng, useServerPair } from '../helpers/differential.js';
+import { findBinary, haveRealRedis, type RealRedis } from '../helpers/real-redis.js';
 
 interface Run { stdout: string; stderr: string; code: number | null }
 
@@ -98,23 +98,12 @@ function pipeStream(seed: number, count: number): { stream: Buffer; errors: numb
 const summaryLine = (out: string): string => out.split('\n').find((l) => l.startsWith('errors: ')) ?? `no summary in: ${out}`;
 
 describe.skipIf(!haveRealRedis(['redis-server', 'redis-cli', 'redis-benchmark', 'redis-check-rdb']))('real clients against the built-in server', () => {
+  const pair = useServerPair();
   let srv: ServerHandle;
   let real: RealRedis;
   let ours: Redis;
   let theirs: Redis;
-
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    ours = new Redis({ port: srv.port, host: '127.0.0.1' });
-    theirs = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    ours?.disconnect();
-    theirs?.disconnect();
-    await srv?.close();
-    await real?.stop();
-  });
+  beforeAll(() => ({ srv, real, ours, theirs } = pair));
 
   describe('redis-cli', () => {
     it('--pipe: ~50k mixed commands give the same summary and the same keyspace', async () => {

@@ -6,12 +6,12 @@
  * command table's COMMAND INFO fields and ACL categories (what ACL -@dangerous etc. deny).
  */
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { encodeCommand } from '../../tools/resp/index.js';
-import { startServer, type ServerHandle } from '../../tools/server/server.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run } from '../helpers/differential.js';
+import type { ServerHandle } from '../../tools/server/server.js';
+import { haveRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { run, useServerPair } from '../helpers/differential.js';
 
 /** A replica's view: SYNC on a raw socket, skip the RDB payload, parse the command stream. */
 class ReplicationStream {
@@ -71,22 +71,12 @@ class ReplicationStream {
 }
 
 describe.skipIf(!haveRealRedis())('compat with redis-server (from the Tcl suite)', () => {
+  const pair = useServerPair();
   let srv: ServerHandle;
   let real: RealRedis;
   let ours: Redis;
   let theirs: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    ours = new Redis({ port: srv.port, host: '127.0.0.1' });
-    theirs = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    ours.disconnect();
-    theirs.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ srv, real, ours, theirs } = pair));
 
   /** Runs `cmds` on one server while attached as a replica; returns the propagated stream. */
   async function propagated(r: Redis, port: number, cmds: (string | number)[][]): Promise<string[]> {
