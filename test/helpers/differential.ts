@@ -19,16 +19,7 @@ export async function run(r: Redis, args: (string | number)[]): Promise<unknown>
   }
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './rng.js';
 
 /** The built-in server and a real redis-server for one describe block, with an ioredis client to each. */
 export interface ServerPair {

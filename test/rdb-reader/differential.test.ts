@@ -14,18 +14,7 @@ import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-r
 import { RdbWriter, decodeDumpPayload, encodeDumpPayload } from '../../tools/rdb/writer.js';
 import { strtod } from '../../tools/rdb/reader.js';
 import { collect, normalize, toValue, type CollectedKey } from './helpers.js';
-
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const SEED = 20260523;
 const CONFIG = [
@@ -198,7 +187,7 @@ describe.skipIf(!haveRealRedis())('differential: real redis-server 7.0', () => {
     a = await startRealRedis(CONFIG);
     ra = new Redis({ port: a.port, lazyConnect: true, maxRetriesPerRequest: 0 });
     await ra.connect();
-    const rnd = prng(SEED);
+    const rnd = rng(SEED);
     for (const [db, cmds] of makeDataset(rnd)) {
       await ra.select(db);
       const p = ra.pipeline();

@@ -5,19 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run } from '../helpers/differential.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { run, useServerPair } from '../helpers/differential.js';
+import { rng } from '../helpers/rng.js';
 
 describe('bit operations over TCP', () => {
   let srv: ServerHandle;
@@ -53,22 +43,10 @@ describe('bit operations over TCP', () => {
 });
 
 describe.skipIf(!haveRealRedis())('bit operations: differential against real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   it('same replies and bytes for a random command sequence', async () => {
     const rand = rng(7);

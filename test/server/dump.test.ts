@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { useServerPair } from '../helpers/differential.js';
 
 async function fill(r: Redis): Promise<void> {
   await r.del('s', 'n', 'l', 'h', 'z', 'st', 'si', 'ss', 'big');
@@ -94,22 +95,10 @@ describe('DUMP / RESTORE over TCP', () => {
 });
 
 describe.skipIf(!haveRealRedis())('DUMP / RESTORE: cross-restore with real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   it('real Redis payloads restore here, and ours restore there, with the same content', async () => {
     await fill(a);

@@ -7,19 +7,9 @@ import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { align52, decodeScore, deinterleave, encodeWGS84, interleave } from '../../tools/server/types/geohash.js';
 import { formatDistance } from '../../tools/server/commands/geo.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run, resp3Lines } from '../helpers/differential.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { haveRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { run, resp3Lines, useServerPair } from '../helpers/differential.js';
+import { rng } from '../helpers/rng.js';
 
 describe('geohash math', () => {
   it('interleaves and encodes like Redis', () => {
@@ -71,22 +61,10 @@ describe('geo commands over TCP', () => {
 });
 
 describe.skipIf(!haveRealRedis())('geo: differential against real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   it('same scores, positions and search results for random points', async () => {
     const rand = rng(42);
@@ -132,16 +110,10 @@ describe.skipIf(!haveRealRedis())('geo: differential against real redis-server',
 
 
 describe.skipIf(!haveRealRedis())('RESP3 replies byte-identical to real redis-server', () => {
+  const pair = useServerPair();
   let srv: ServerHandle;
   let real: RealRedis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ srv, real } = pair));
   it('same bytes (clock values aside)', async () => {
     const cmds = [
       ['del', 'g3'], ['geoadd', 'g3', '13.361389', '38.115556', 'Palermo'], ['geopos', 'g3', 'Palermo', 'x'],

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { HLL_DENSE, HLL_SPARSE, Hll, murmurHash64A } from '../../tools/server/types/hll.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { useServerPair } from '../helpers/differential.js';
 
 describe('HLL registers', () => {
   it('MurmurHash64A matches a BigInt reference implementation', () => {
@@ -95,22 +96,10 @@ describe('HyperLogLog commands over TCP', () => {
 });
 
 describe.skipIf(!haveRealRedis())('HyperLogLog: differential against real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   it('the same PFADDs give the same bytes (sparse, promotion, dense) and counts', async () => {
     await a.del('h');

@@ -8,8 +8,8 @@ import { Redis } from 'ioredis';
 import { startServer, type ServerHandle } from '../../tools/server/server.js';
 import { Stream } from '../../tools/server/types/stream.js';
 import { formatStreamId, makeId, parseStreamId } from '../../tools/server/types/stream-id.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run, resp3Lines } from '../helpers/differential.js';
+import { haveRealRedis, type RealRedis } from '../helpers/real-redis.js';
+import { run, resp3Lines, useServerPair } from '../helpers/differential.js';
 
 describe('stream IDs', () => {
   it('parses and formats like Redis', () => {
@@ -133,22 +133,10 @@ describe('stream commands over TCP', () => {
 });
 
 describe.skipIf(!haveRealRedis())('streams: differential against real redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
+  const pair = useServerPair();
   let a: Redis;
   let b: Redis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-    a = new Redis({ port: srv.port, host: '127.0.0.1' });
-    b = new Redis({ port: real.port, host: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    a.disconnect();
-    b.disconnect();
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ ours: a, theirs: b } = pair));
 
   /** Drops values that are clocks (seen-time, delivery times, idle). */
   function scrub(v: unknown, parentKey?: string): unknown {
@@ -268,16 +256,10 @@ describe('COPY of a stream', () => {
 
 
 describe.skipIf(!haveRealRedis())('RESP3 replies byte-identical to real redis-server', () => {
+  const pair = useServerPair();
   let srv: ServerHandle;
   let real: RealRedis;
-  beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.stop();
-  });
+  beforeAll(() => ({ srv, real } = pair));
   it('same bytes (clock values aside)', async () => {
     const cmds = [
       ['del', 's3'], ['xadd', 's3', '1-1', 'a', 'b'], ['xadd', 's3', '2-1', 'c', 'd'], ['xgroup', 'create', 's3', 'g', '0'],

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startServer, type ServerHandle } from '../../tools/server/server.js';
-import { haveRealRedis, startRealRedis, type RealRedis } from '../helpers/real-redis.js';
-import { run } from '../helpers/differential.js';
+import { haveRealRedis } from '../helpers/real-redis.js';
+import { run, useServerPair } from '../helpers/differential.js';
 
 describe.skipIf(!haveRealRedis())('stats of unblocked commands vs redis-server', () => {
-  let srv: ServerHandle;
-  let real: RealRedis;
-  beforeAll(async () => { srv = await startServer({ port: 0 }); real = await startRealRedis(); });
-  afterAll(async () => { await srv.close(); await real.stop(); });
+  const pair = useServerPair();
 
   const cmdstat = async (r: Redis, name: string): Promise<string> =>
     (/cmdstat_[^:]+:calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/.exec((await r.info('commandstats')).split('\r\n').find((l) => l.startsWith(`cmdstat_${name}:`)) ?? '') ?? []).slice(1).join('/');
@@ -43,8 +39,8 @@ describe.skipIf(!haveRealRedis())('stats of unblocked commands vs redis-server',
   }
 
   it('XGROUP DESTROY failing a blocked XREADGROUP and CLIENT UNBLOCK count as failed calls', async () => {
-    const a = await scenario(srv.port);
-    expect(a).toEqual(await scenario(real.port));
+    const a = await scenario(pair.srv.port);
+    expect(a).toEqual(await scenario(pair.real.port));
     expect(a).toEqual(['ERR:NOGROUP', '1/0/1', '3/0/2']);
   });
 });

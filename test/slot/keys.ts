@@ -1,15 +1,5 @@
 /** Deterministic key corpus for slot tests: brace edge cases, UTF-8, binary and long keys. */
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const FIXED = [
   '', '{', '}', '{}', '}{', '{{', '}}', '{{}}', '{}{}', 'foo{}{bar}', 'foo{{bar}}zap', 'foo{bar}{zap}',
