@@ -105,7 +105,7 @@ export class RequestParser<A extends Arg = string> {
     if (this.#pos >= this.#buf.length) {
       this.#buf = EMPTY;
       this.#pos = 0;
-    } else if (this.#pos > 0 || this.#buf.length > 0) {
+    } else {
       this.#buf = Buffer.from(this.#buf.subarray(this.#pos));
       this.#pos = 0;
     }

@@ -59,6 +59,8 @@ export class ClientState {
   closeAfterReply = false;
   /** Queued in the server's end-of-event flush list. */
   pendingWrite = false;
+  /** When this client's unsent output first passed the soft client-output-buffer-limit (0 = not over). */
+  obufSoftSince = 0;
   closed = false;
   replyMode: 'on' | 'off' | 'skip' = 'on';
   noEvict = false;

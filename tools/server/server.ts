@@ -23,6 +23,8 @@ import { Acl } from './acl.js';
 import { LatencyHistogram } from './util/histogram.js';
 import { ALL_COMMANDS } from './commands/index.js';
 import { Tracking } from './tracking.js';
+import { pubsubOutputLimit, type ObufLimit } from './util/obuf-limit.js';
+import { clientInfoLine } from './commands/connection.js';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -210,6 +212,8 @@ export class ServerState implements DbHost {
   slowlogMaxLen = 128;
   latencyThreshold = 0;
   latencyTracking = true;
+  /** client-output-buffer-limit, pubsub class. */
+  pubsubObufLimit: ObufLimit = pubsubOutputLimit('');
   maxmemory = 0;
   maxmemoryPolicy = 'noeviction';
   lfu = false;
@@ -308,7 +312,8 @@ export class ServerState implements DbHost {
 
   #applyAll(): void {
     for (const n of ['notify-keyspace-events', 'slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold',
-      'maxmemory', 'maxmemory-policy', 'proto-max-bulk-len', 'client-query-buffer-limit', 'requirepass', 'latency-tracking']) {
+      'maxmemory', 'maxmemory-policy', 'proto-max-bulk-len', 'client-query-buffer-limit', 'requirepass', 'latency-tracking',
+      'client-output-buffer-limit']) {
       this.#applyConfig(n, this.config.get(n));
     }
   }
@@ -325,6 +330,7 @@ export class ServerState implements DbHost {
       case 'slowlog-max-len': this.slowlogMaxLen = Number(value); this.#trimSlowlog(); break;
       case 'latency-monitor-threshold': this.latencyThreshold = Number(value); break;
       case 'latency-tracking': this.latencyTracking = value === 'yes'; break;
+      case 'client-output-buffer-limit': this.pubsubObufLimit = pubsubOutputLimit(value); break;
       case 'maxmemory': this.maxmemory = Number(value); break;
       case 'maxmemory-policy': this.maxmemoryPolicy = value; this.lfu = value.includes('lfu'); break;
       case 'proto-max-bulk-len': this.protoMaxBulkLen = Number(value); break;
@@ -437,7 +443,7 @@ export class ServerState implements DbHost {
       for (const c of subs) {
         const w = c.reply;
         w.pushHeader(3); w.bulk('message'); w.bulk(channel); w.bulk(message);
-        this.markPending(c);
+        this.#queuedForSubscriber(c);
         n++;
       }
     }
@@ -447,11 +453,12 @@ export class ServerState implements DbHost {
         for (const c of set) {
           const w = c.reply;
           w.pushHeader(4); w.bulk('pmessage'); w.bulk(pat); w.bulk(channel); w.bulk(message);
-          this.markPending(c);
+          this.#queuedForSubscriber(c);
           n++;
         }
       }
     }
+    this.#closeOverLimit();
     return n;
   }
 
@@ -462,11 +469,46 @@ export class ServerState implements DbHost {
       for (const c of subs) {
         const w = c.reply;
         w.pushHeader(3); w.bulk('smessage'); w.bulk(channel); w.bulk(message);
-        this.markPending(c);
+        this.#queuedForSubscriber(c);
         n++;
       }
     }
+    this.#closeOverLimit();
     return n;
+  }
+
+  /** Subscribers past client-output-buffer-limit during this publish (freed after it). */
+  #overLimit: ClientState[] = [];
+
+  /**
+   * After output is queued for a subscriber: schedules it and applies the pubsub class of
+   * client-output-buffer-limit as Redis's checkClientOutputBufferLimits does (unsent bytes =
+   * queued on the socket + not yet flushed; past the hard limit, or past the soft limit for
+   * longer than its seconds, the client is closed). The publishing client itself is left alone.
+   */
+  #queuedForSubscriber(c: ClientState): void {
+    this.markPending(c);
+    const limit = this.pubsubObufLimit;
+    if ((limit.hard === 0 && limit.soft === 0) || c === this.currentClient) return;
+    const used = (c.socket?.writableLength ?? 0) + c.reply.length;
+    if (limit.hard !== 0 && used >= limit.hard) { this.#overLimit.push(c); return; }
+    if (limit.soft !== 0 && used >= limit.soft) {
+      if (c.obufSoftSince === 0) c.obufSoftSince = this.cmdTime;
+      else if (this.cmdTime - c.obufSoftSince > limit.softSeconds * 1000) this.#overLimit.push(c);
+    } else {
+      c.obufSoftSince = 0;
+    }
+  }
+
+  #closeOverLimit(): void {
+    if (this.#overLimit.length === 0) return;
+    const over = this.#overLimit;
+    this.#overLimit = [];
+    for (const c of over) {
+      if (c.closed) continue;
+      this.log(`Client ${clientInfoLine(this, c)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.freeClient(c);
+    }
   }
 
   markPending(c: ClientState): void {
@@ -663,7 +705,7 @@ export class ServerState implements DbHost {
       this.#reject(c, spec, "READONLY You can't write against a read only replica.");
       return;
     }
-    if (c.resp === 2 && c.channels.size + c.patterns.size + c.shardChannels.size !== 0 && !PUBSUB_ALLOWED.has(spec.name)) {
+    if (c.resp === 2 && c.inPubSub && !PUBSUB_ALLOWED.has(spec.name)) {
       this.#reject(c, spec, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return;
     }

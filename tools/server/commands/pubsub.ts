@@ -6,8 +6,6 @@ import { container, def, type CommandContext, type CommandSpec } from '../comman
 import type { ClientState } from '../client.js';
 import { globMatch } from '../util/glob.js';
 import { ReplyWriter } from '../reply.js';
-import { parseMemory } from '../util/parse.js';
-import { clientInfoLine } from './connection.js';
 
 type Kind = 'channel' | 'pattern' | 'shard';
 
@@ -84,16 +82,12 @@ export const commands: CommandSpec[] = [
   }),
   def('sunsubscribe', -1, 'pubsub noscript loading stale', [1, -1, 1], 'pubsub', '7.0.0', (c, argv) => unsubscribe(c, argv.slice(1), 'shard', 'sunsubscribe')),
   def('publish', 3, 'pubsub loading stale fast may_replicate', [0, 0, 0], 'pubsub', '2.0.0', (c, argv) => {
-    const n = c.server.publish(argv[1]!, argv[2]!);
-    c.reply.integer(n);
+    c.reply.integer(c.server.publish(argv[1]!, argv[2]!));
     c.rewriteForPropagation(argv);
-    if (n !== 0) enforceOutputLimits(c, argv[1]!, false);
   }),
   def('spublish', 3, 'pubsub loading stale fast may_replicate', [1, 1, 1], 'pubsub', '7.0.0', (c, argv) => {
-    const n = c.server.publishShard(argv[1]!, argv[2]!);
-    c.reply.integer(n);
+    c.reply.integer(c.server.publishShard(argv[1]!, argv[2]!));
     c.rewriteForPropagation(argv);
-    if (n !== 0) enforceOutputLimits(c, argv[1]!, true);
   }),
   container('pubsub', 'pubsub', '2.8.0', [
     def('pubsub|channels', -2, 'pubsub loading stale', [0, 0, 0], 'pubsub', '2.8.0', (c, argv) => {
@@ -121,63 +115,3 @@ export const commands: CommandSpec[] = [
     }),
   ]),
 ];
-
-// ---------------------------------------------------------------- client-output-buffer-limit
-/**
- * client-output-buffer-limit for the pubsub class (networking.c
- * checkClientOutputBufferLimits): a subscriber whose unsent output passes the hard limit, or
- * stays past the soft limit for the soft seconds, is disconnected (its pending output dropped),
- * so a subscriber that stops reading cannot make the server buffer without bound. Default
- * `pubsub 32mb 8mb 60`; 0 disables a limit. Output counted: bytes queued on the socket and not
- * yet taken by the kernel plus the reply buffer not yet flushed.
- */
-interface ObufLimit { hard: number; soft: number; softSeconds: number }
-let limitCache: { raw: string; limit: ObufLimit } | null = null;
-const softReachedAt = new WeakMap<ClientState, number>();
-
-/** The pubsub class of a client-output-buffer-limit value ("normal 0 0 0 slave … pubsub 32mb 8mb 60"). */
-export function pubsubOutputLimit(raw: string): ObufLimit {
-  if (limitCache !== null && limitCache.raw === raw) return limitCache.limit;
-  let limit: ObufLimit = { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 };
-  const parts = raw.split(/\s+/).filter(Boolean);
-  for (let i = 0; i + 3 < parts.length; i += 4) {
-    if (parts[i]!.toLowerCase() !== 'pubsub') continue;
-    const hard = parseMemory(parts[i + 1]!);
-    const soft = parseMemory(parts[i + 2]!);
-    const secs = Number(parts[i + 3]);
-    if (hard !== null && soft !== null && Number.isFinite(secs)) limit = { hard, soft, softSeconds: secs };
-  }
-  limitCache = { raw, limit };
-  return limit;
-}
-
-function enforceOutputLimits(c: CommandContext, channel: string, shard: boolean): void {
-  const limit = pubsubOutputLimit(c.server.config.get('client-output-buffer-limit'));
-  if (limit.hard === 0 && limit.soft === 0) return;
-  const over: ClientState[] = [];
-  const now = c.now();
-  const check = (sub: ClientState): void => {
-    if (sub === c.client || sub.closed) return;
-    const used = (sub.socket?.writableLength ?? 0) + sub.reply.length;
-    if (limit.hard !== 0 && used >= limit.hard) { over.push(sub); return; }
-    if (limit.soft !== 0 && used >= limit.soft) {
-      const since = softReachedAt.get(sub);
-      if (since === undefined) softReachedAt.set(sub, now);
-      else if (now - since > limit.softSeconds * 1000) over.push(sub);
-    } else if (softReachedAt.has(sub)) {
-      softReachedAt.delete(sub);
-    }
-  };
-  if (shard) {
-    for (const sub of c.server.shardChannels.get(channel) ?? []) check(sub);
-  } else {
-    for (const sub of c.server.channels.get(channel) ?? []) check(sub);
-    for (const [pat, set] of c.server.patterns) if (globMatch(pat, channel)) for (const sub of set) check(sub);
-  }
-  for (const sub of new Set(over)) {
-    if (sub.closed) continue;
-    c.server.log(`Client ${clientInfoLine(c.server, sub)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
-    softReachedAt.delete(sub);
-    c.server.freeClient(sub);
-  }
-}
