@@ -6,7 +6,7 @@
  * Every family module (commands/string.ts, commands/list.ts …) exports
  * `export const commands = [...] satisfies CommandSpec[]`; commands/index.ts builds the registry.
  */
-import type { Db, RedisValue } from './db.js';
+import type { Db, RedisType, RedisValue } from './db.js';
 import type { ServerState } from './server.js';
 import type { ClientState } from './client.js';
 import type { ReplyWriter } from './reply.js';
@@ -127,7 +127,7 @@ export interface CommandContext {
   /** Replies `-ERR value is not a valid float` and returns null on failure. */
   parseFloat(s: string): number | null;
   /** Typed lookup shortcut: `c.lookup(key, 'list', true)` (see Db.lookupTyped). */
-  lookup<T extends RedisValue>(key: string, type: RedisValue['type'], forWrite: boolean): T | undefined | null;
+  lookup<T extends RedisValue>(key: string, type: Exclude<RedisType, 'string'>, forWrite: boolean): T | undefined | null;
 }
 
 /** Arity check with Redis semantics. */

@@ -14,7 +14,7 @@ import { RequestParser, RespProtocolError, RespWriter } from '../resp/index.js';
 import { arityOk, commandKeys, type BlockRequest, type CommandContext, type CommandSpec, type NotifyClass } from './command.js';
 import { CommandTable, F, prepareSpec } from './command.js';
 import { Config } from './config.js';
-import { Db, type DbHost, type RedisValue } from './db.js';
+import { Db, type DbHost, type RedisType, type RedisValue } from './db.js';
 import { ReplyWriter } from './reply.js';
 import { ClientState } from './client.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, parseDouble, parseInteger } from './util/parse.js';
@@ -144,7 +144,7 @@ class Context implements CommandContext {
     if (v === null) { this.reply.error(ERR_NOT_FLOAT); return null; }
     return v;
   }
-  lookup<T extends RedisValue>(key: string, type: RedisValue['type'], forWrite: boolean): T | undefined | null {
+  lookup<T extends RedisValue>(key: string, type: Exclude<RedisType, 'string'>, forWrite: boolean): T | undefined | null {
     return this.db.lookupTyped<T>(this, key, type, forWrite);
   }
 }
@@ -409,7 +409,7 @@ export class ServerState implements DbHost {
       // A key that was already logically expired when WATCHed and is now deleted does not
       // invalidate the transaction (Redis 7.0 isWatchedKeyExpired / touchWatchedKey).
       const w = c.watched.find((x) => x.db === db && x.key === key);
-      if (w && w.expired && !db.dict.has(key)) continue;
+      if (w && w.expired && !db.contains(key)) continue;
       c.dirtyCas = true;
     }
   }
@@ -417,7 +417,7 @@ export class ServerState implements DbHost {
   /** FLUSHDB/FLUSHALL/SWAPDB: every watched key of the db whose existence changes. */
   touchAllWatchedKeysInDb(db: Db, other?: Db): void {
     for (const [key, set] of db.watched) {
-      const exists = db.dict.has(key) || (other ? other.dict.has(key) : false);
+      const exists = db.contains(key) || (other ? other.contains(key) : false);
       if (!exists) continue;
       for (const c of set as Set<ClientState>) c.dirtyCas = true;
     }
@@ -1154,11 +1154,11 @@ export class ServerState implements DbHost {
     const now = this.clock();
     if (this.dirty === this.#memCacheDirty && now - this.#memCacheAt < 1000) return this.#memCache + this.#clientMemory();
     let keys = 0;
-    for (const db of this.dbs) keys += db.dict.size;
+    for (const db of this.dbs) keys += db.size;
     if (keys > 200_000 && now - this.#memCacheAt < 1000 && this.#memCacheDirty !== -1) return this.#memCache + this.#clientMemory();
     let sum = this.#memBaseline;
     for (const db of this.dbs) {
-      for (const [k, v] of db.dict) sum += 40 + k.length + v.memoryUsage();
+      for (const [k, v] of db.entries()) sum += 40 + k.length + db.memoryUsageOf(k, v);
       sum += db.expires.size * 32;
     }
     this.#memCache = sum;
@@ -1195,19 +1195,18 @@ export class ServerState implements DbHost {
       for (const db of this.dbs) {
         const keys = db.sampleMany(policy.endsWith('random') ? 1 : samples, volatile);
         for (const key of keys) {
-          const v = db.dict.get(key);
-          if (!v) continue;
+          if (!db.contains(key)) continue;
           let score: number;
           if (policy.endsWith('random')) score = Math.random();
           else if (policy === 'volatile-ttl') score = -(db.expires.get(key) ?? Infinity);
-          else if (this.lfu) score = 255 - this.lfuDecayed(v.lru ?? 0);
-          else score = ((Math.floor(this.cmdTime / 1000) & 0xffffff) - (v.lru ?? 0) + 0x1000000) % 0x1000000;
+          else if (this.lfu) score = 255 - this.lfuDecayed(db.lruOf(key));
+          else score = ((Math.floor(this.cmdTime / 1000) & 0xffffff) - db.lruOf(key) + 0x1000000) % 0x1000000;
           if (!best || score > best.score) best = { db, key, score };
         }
       }
       if (!best) return false;
-      const v = best.db.dict.get(best.key)!;
-      toFree -= Math.max(64, v.memoryUsage() + best.key.length + 64);
+      const v = best.db.get(best.key)!;
+      toFree -= Math.max(64, best.db.memoryUsageOf(best.key, v) + best.key.length + 64);
       best.db.delete(best.key);
       this.stats.evicted_keys++;
       this.notify('evicted', 'evicted', best.key, best.db.id);

@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { commandKeys, container, def, type CommandContext, type CommandSpec } from '../command.js';
-import type { RedisValue } from '../db.js';
-import { StringValue } from '../types/string.js';
+import { stringOf, typeOf, type RedisValue, type Value } from '../db.js';
 import { buildInfo } from '../info.js';
 import { globMatch } from '../util/glob.js';
 import { parseDouble } from '../util/parse.js';
@@ -216,8 +215,10 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function valueDigest(v: RedisValue): string {
-  if (v.type === 'string') return (v as StringValue).v;
+function valueDigest(v: Value): string {
+  const s = stringOf(v);
+  if (s !== undefined) return s;
+  v = v as RedisValue;
   return v.digest ? v.digest() : `${v.type}:${v.encoding()}:${v.memoryUsage()}`;
 }
 
@@ -231,10 +232,10 @@ function datasetDigest(c: CommandContext): string {
   let any = false;
   const acc = Buffer.alloc(20);
   for (const db of c.server.dbs) {
-    for (const [k, v] of db.dict) {
+    for (const [k, v] of db.entries()) {
       if (db.expires.size && (db.expires.get(k) ?? Infinity) <= c.now()) continue;
       any = true;
-      const d = Buffer.from(sha1hex([String(db.id), '\0', k, '\0', v.type, '\0', valueDigest(v), '\0', String(db.expires.get(k) ?? -1)]), 'hex');
+      const d = Buffer.from(sha1hex([String(db.id), '\0', k, '\0', typeOf(v), '\0', valueDigest(v), '\0', String(db.expires.get(k) ?? -1)]), 'hex');
       for (let i = 0; i < 20; i++) acc[i]! ^= d[i]!;
     }
   }
@@ -270,18 +271,20 @@ function debugProtocol(c: CommandContext, what: string): void {
 
 function debugObject(c: CommandContext, key: string): void {
   const db = c.db;
-  const v = db.dict.get(key);
-  if (!v || (db.expires.size && (db.expires.get(key) ?? Infinity) <= c.now())) { c.reply.error('ERR no such key'); return; }
-  const lru = v.lru ?? 0;
+  const v = db.get(key);
+  if (v === undefined || (db.expires.size && (db.expires.get(key) ?? Infinity) <= c.now())) { c.reply.error('ERR no such key'); return; }
+  const lru = db.lruOf(key);
   const now = Math.floor(c.now() / 1000) & 0xffffff;
   const idle = c.server.lfu ? 0 : (now >= lru ? now - lru : now + 0x1000000 - lru);
-  const ser = v.type === 'string' ? (v as StringValue).v.length : v.memoryUsage();
+  const str = stringOf(v);
+  const encoding = db.encodingOf(key, v);
+  const ser = str !== undefined ? str.length : db.memoryUsageOf(key, v);
   let extra = '';
-  if (v.encoding() === 'quicklist') {
+  if (encoding === 'quicklist') {
     const q = v as unknown as { debugQuicklist?: () => string };
     extra = q.debugQuicklist ? ' ' + q.debugQuicklist() : ' ql_nodes:1 ql_avg_node:1.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:1';
   }
-  c.reply.simple(`Value at:0x7f0000000000 refcount:1 encoding:${v.encoding()} serializedlength:${ser} lru:${lru} lru_seconds_idle:${idle}${extra}`);
+  c.reply.simple(`Value at:0x7f0000000000 refcount:1 encoding:${encoding} serializedlength:${ser} lru:${lru} lru_seconds_idle:${idle}${extra}`);
 }
 
 const DEBUG_HELP = ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'CHANGE-REPL-ID', 'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'ERROR <string>', 'LOG <message>', 'OBJECT <key>', 'POPULATE <count> [<prefix>] [<size>]', 'PROTOCOL <type>', 'RELOAD', 'SET-ACTIVE-EXPIRE <0|1>', 'QUICKLIST-PACKED-THRESHOLD <size>', 'SLEEP <seconds>', 'JMAP', 'PAUSE-CRON <0|1>', 'REPLYBUFFER PEAK-RESET-TIME <never||reset|time>', 'HELP'];
@@ -347,7 +350,7 @@ function debugCommand(c: CommandContext, argv: string[]): void {
         if (c.db.peek(k) !== undefined) continue;
         let val = `value:${i}`;
         if (size > 0) val = val.length >= size ? val.slice(0, size) : val + '\0'.repeat(size - val.length);
-        c.db.add(k, new StringValue(val));
+        c.db.add(k, val);
         c.addDirty(1);
       }
       c.reply.ok();
@@ -372,7 +375,7 @@ function debugCommand(c: CommandContext, argv: string[]): void {
     case 'htstats-key': {
       const v = c.db.peek(argv[2] ?? '');
       if (!v) { c.reply.error('ERR no such key'); return; }
-      if (v.encoding() !== 'hashtable') { c.reply.error('ERR The value stored at the specified key is not represented using an hash table'); return; }
+      if (c.db.encodingOf(argv[2]!, v) !== 'hashtable') { c.reply.error('ERR The value stored at the specified key is not represented using an hash table'); return; }
       c.reply.verbatim('txt', 'Hash table 0 stats (main hash table):\n table size: 4\n');
       return;
     }
@@ -382,7 +385,7 @@ function debugCommand(c: CommandContext, argv: string[]): void {
     case 'sdslen': {
       const v = c.db.peek(argv[2] ?? '');
       if (!v) { c.reply.error('ERR no such key'); return; }
-      c.reply.simple(`key_sds_len:${argv[2]!.length}, key_sds_avail:0, key_zmalloc: ${argv[2]!.length + 9}, val_sds_len:${v.type === 'string' ? (v as StringValue).v.length : 0}, val_sds_avail:0, val_zmalloc: 0`);
+      c.reply.simple(`key_sds_len:${argv[2]!.length}, key_sds_avail:0, key_zmalloc: ${argv[2]!.length + 9}, val_sds_len:${stringOf(v)?.length ?? 0}, val_sds_avail:0, val_zmalloc: 0`);
       return;
     }
     default:
@@ -703,7 +706,7 @@ export const commands: CommandSpec[] = [
       }
       const v = c.db.peek(argv[2]!);
       if (!v) { c.reply.nullBulk(); return; }
-      c.reply.integer(v.memoryUsage() + argv[2]!.length + 24 + (c.db.getExpire(argv[2]!) !== undefined ? 24 : 0));
+      c.reply.integer(c.db.memoryUsageOf(argv[2]!, v) + argv[2]!.length + 24 + (c.db.getExpire(argv[2]!) !== undefined ? 24 : 0));
     }),
     def('memory|stats', 2, '', [0, 0, 0], 'server', '4.0.0', (c) => {
       const used = c.server.usedMemory();

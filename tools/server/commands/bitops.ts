@@ -96,8 +96,18 @@ function attach(v: StringValue, buf: Buffer, len: number): BitState {
   return st;
 }
 
+/** A string for reading (the plain string, or the byte-backed object); null after WRONGTYPE. */
+function lookupForBitRead(c: CommandContext, key: string): string | StringValue | undefined | null {
+  const v = c.db.lookupRead(key);
+  if (v === undefined || typeof v === 'string') return v;
+  if (v.type === 'string') return v as StringValue;
+  c.wrongType();
+  return null;
+}
+
 /** The bytes of a string value for reading (no copy when the value is in bitmap mode). */
-function readBytes(v: StringValue): Uint8Array {
+function readBytes(v: string | StringValue): Uint8Array {
+  if (typeof v === 'string') return Buffer.from(v, 'latin1');
   const st = bitStateOf(v);
   return st ? st.buf.subarray(0, st.len) : Buffer.from(v.v, 'latin1');
 }
@@ -116,7 +126,7 @@ function ensureSize(st: BitState, size: number): void {
 /** lookupStringForBitCommand: the value grown with zeros to hold `maxbit`; null after WRONGTYPE. */
 function lookupForBitWrite(c: CommandContext, key: string, maxbit: number): { v: StringValue; st: BitState; dirty: boolean } | null {
   const byte = Math.floor(maxbit / 8);
-  const cur = c.lookup<StringValue>(key, 'string', true);
+  const cur = c.db.lookupStringObject(c, key, true);
   if (cur === null) return null;
   if (cur === undefined) {
     const v = new StringValue('', true);
@@ -124,6 +134,8 @@ function lookupForBitWrite(c: CommandContext, key: string, maxbit: number): { v:
     c.db.add(key, v);
     return { v, st, dirty: true };
   }
+  // dbUnshareStringValue: a bit write leaves the string raw even when no bit changes.
+  cur.raw = true;
   let st = bitStateOf(cur);
   if (!st) {
     const b = Buffer.from(cur.v, 'latin1');
@@ -169,7 +181,7 @@ function setbit(c: CommandContext, argv: string[]): void {
 function getbit(c: CommandContext, argv: string[]): void {
   const off = parseBitOffset(c, argv[2]!, false, 0);
   if (off === null) return;
-  const v = c.lookup<StringValue>(argv[1]!, 'string', false);
+  const v = lookupForBitRead(c, argv[1]!);
   if (v === null) return;
   if (v === undefined) {
     c.reply.integer(0);
@@ -177,10 +189,11 @@ function getbit(c: CommandContext, argv: string[]): void {
   }
   const byte = Math.floor(off / 8);
   const bit = 7 - (off % 8);
-  const st = bitStateOf(v);
+  const st = typeof v === 'string' ? undefined : bitStateOf(v);
+  const str = typeof v === 'string' ? v : v.v;
   let bitval: number;
   if (st) bitval = byte < st.len ? st.buf[byte]! & (1 << bit) : 0;
-  else bitval = byte < v.v.length ? v.v.charCodeAt(byte) & (1 << bit) : 0;
+  else bitval = byte < str.length ? str.charCodeAt(byte) & (1 << bit) : 0;
   c.reply.integer(bitval ? 1 : 0);
 }
 
@@ -198,7 +211,7 @@ function bitop(c: CommandContext, argv: string[]): void {
   const srcs: (Buffer | null)[] = [];
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
-    const v = c.lookup<StringValue>(argv[j]!, 'string', false);
+    const v = lookupForBitRead(c, argv[j]!);
     if (v === null) return;
     if (v === undefined) {
       srcs.push(null);
@@ -227,7 +240,7 @@ function bitop(c: CommandContext, argv: string[]): void {
         }
       }
     }
-    c.db.set(target, new StringValue(res.latin1Slice(0, res.length), true));
+    c.db.set(target, res.latin1Slice(0, res.length), { raw: true });
     c.signalModified(target);
     c.notify('string', 'set', target);
   } else if (c.db.delete(target)) {
@@ -255,7 +268,7 @@ function popcount(s: Uint8Array, start: number, end: number): number {
 }
 
 function bitcount(c: CommandContext, argv: string[]): void {
-  const v = c.lookup<StringValue>(argv[1]!, 'string', false);
+  const v = lookupForBitRead(c, argv[1]!);
   if (v === null) return;
   if (v === undefined) {
     c.reply.integer(0);
@@ -327,7 +340,7 @@ function bitpos(c: CommandContext, argv: string[]): void {
     return;
   }
   const bit = Number(bitArg);
-  const v = c.lookup<StringValue>(argv[1]!, 'string', false);
+  const v = lookupForBitRead(c, argv[1]!);
   if (v === null) return;
   if (v === undefined) {
     c.reply.integer(bit ? -1 : 0);
@@ -520,7 +533,7 @@ function bitfieldGeneric(c: CommandContext, argv: string[], readonlyCmd: boolean
   let target: { v: StringValue; st: BitState } | null = null;
   let dirty = false;
   if (readonly) {
-    const v = c.lookup<StringValue>(key, 'string', false);
+    const v = lookupForBitRead(c, key);
     if (v === null) return;
     if (v) buf = readBytes(v);
   } else {

@@ -7,14 +7,14 @@
  * real Redis (any RDB version up to 12, all encodings the reader knows) restores in one command.
  */
 import type { CommandContext, CommandSpec } from '../command.js';
-import type { RedisValue } from '../db.js';
+import type { RedisValue, Value } from '../db.js';
 import type { ServerState } from '../server.js';
 import { encodeDumpPayload, type RdbValue } from '../../rdb/writer.js';
 import { RdbParser, STEP_DONE, STEP_MORE } from '../../rdb/reader.js';
 import { crc64 } from '../../rdb/crc64.js';
 import { RDB_OPCODE_EOF } from '../../rdb/constants.js';
 import type { RdbRecord, StreamEntry as RdbStreamEntry, StreamMeta, HashField, ZsetMember } from '../../rdb/types.js';
-import { StringValue } from '../types/string.js';
+import type { StringValue } from '../types/string.js';
 import { ListValue } from '../types/list.js';
 import { HashValue } from '../types/hash.js';
 import { ZSetValue } from '../types/zset.js';
@@ -45,7 +45,8 @@ function rdbId(id: StreamId): { ms: bigint; seq: bigint } {
 // Server value -> RdbValue
 
 /** The codec's in-memory value for a server value (DUMP; also usable by RDB saving). */
-export function toRdbValue(v: RedisValue): RdbValue | null {
+export function toRdbValue(v: Value): RdbValue | null {
+  if (typeof v === 'string') return { type: 'string', value: b(v) };
   switch (v.type) {
     case 'string':
       return { type: 'string', value: b((v as StringValue).v) };
@@ -108,14 +109,14 @@ function streamToRdb(st: Stream): RdbValue {
  * encodings chosen from the server's config thresholds. Null for empty collections or an
  * inconsistent stream.
  */
-export function valueFromRdb(server: ServerState, v: RdbValue): RedisValue | null {
+export function valueFromRdb(server: ServerState, v: RdbValue): Value | null {
   return fromRdbValue({ server } as unknown as CommandContext, v);
 }
 
-function fromRdbValue(c: CommandContext, v: RdbValue): RedisValue | null {
+function fromRdbValue(c: CommandContext, v: RdbValue): Value | null {
   switch (v.type) {
     case 'string':
-      return new StringValue(s(v.value));
+      return s(v.value);
     case 'list': {
       if (v.items.length === 0) return null;
       const l = new ListValue(v.items.length);
@@ -381,16 +382,17 @@ function restore(c: CommandContext, argv: string[]): void {
     return;
   }
   // objectSetLRUOrLFU
+  let lru: number | undefined;
   if (lfuFreq >= 0 && c.server.lfu) {
     const nowMin = Math.floor(c.now() / 60000) & 0xffff;
-    obj.lru = (nowMin << 8) | lfuFreq;
+    lru = (nowMin << 8) | lfuFreq;
   } else if (lruIdle >= 0 && !c.server.lfu) {
     const now = Math.floor(c.now() / 1000) & 0xffffff;
-    let lru = now - lruIdle;
+    lru = now - lruIdle;
     if (lru < 0) lru += 0x1000000;
-    obj.lru = lru === 0 ? 0x1000000 - 1 : lru;
+    if (lru === 0) lru = 0x1000000 - 1;
   }
-  c.db.add(key, obj);
+  c.db.add(key, obj, lru === undefined ? undefined : { lru });
   if (ttl) {
     c.db.setExpire(key, ttl);
     if (!absttl) {

@@ -59,7 +59,7 @@ function sparseMaxBytes(c: CommandContext): number {
 
 /** Lookup + isHLLObjectOrReply: undefined when missing, null after an error reply. */
 function lookupHll(c: CommandContext, key: string, forWrite: boolean): StringValue | undefined | null {
-  const v = c.lookup<StringValue>(key, 'string', forWrite);
+  const v = c.db.lookupStringObject(c, key, forWrite);
   if (v === null || v === undefined) return v;
   if (!Hll.isValidHeader(v.v)) {
     c.reply.error(ERR_NOT_HLL);
@@ -157,7 +157,8 @@ function pfmerge(c: CommandContext, argv: string[]): void {
     }
   }
   const key = argv[1]!;
-  let v = c.db.lookupWrite(key) as StringValue | undefined;
+  let v = c.db.lookupStringObject(c, key, true);
+  if (v === null) return;
   let h: Hll;
   if (v === undefined) {
     h = Hll.create();
@@ -183,16 +184,12 @@ function pfmerge(c: CommandContext, argv: string[]): void {
 function pfdebug(c: CommandContext, argv: string[]): void {
   const cmd = argv[1]!;
   const key = argv[2]!;
-  const v0 = c.db.lookupWrite(key);
-  if (v0 === undefined) {
+  if (c.db.peek(key) === undefined) {
     c.reply.error('ERR The specified key does not exist');
     return;
   }
-  if (v0.type !== 'string') {
-    c.wrongType();
-    return;
-  }
-  const v = v0 as StringValue;
+  const v = c.db.lookupStringObject(c, key, true);
+  if (!v) return;
   if (!Hll.isValidHeader(v.v)) {
     c.reply.error(ERR_NOT_HLL);
     return;

@@ -4,8 +4,8 @@
  * OBJECT, DBSIZE, FLUSHDB/FLUSHALL.
  */
 import { container, def, type CommandContext, type CommandSpec } from '../command.js';
-import type { Db, RedisValue } from '../db.js';
-import { StringValue } from '../types/string.js';
+import { stringOf, typeOf, type Db, type RedisValue, type Value } from '../db.js';
+import type { StringValue } from '../types/string.js';
 import { globMatch } from '../util/glob.js';
 import { LLONG_MAX, parseLongLong, ERR_NOT_INTEGER } from '../util/parse.js';
 import { freeEffort, LAZYFREE_THRESHOLD } from '../util/lazyfree.js';
@@ -120,10 +120,11 @@ function expireGeneric(c: CommandContext, argv: string[], baseMs: number, second
   c.reply.integer(1);
 }
 
-/** Deep copy of a value for COPY (strings here; other types via their clone()). */
-export function cloneValue(v: RedisValue): RedisValue | null {
-  if (v.type === 'string') { const s = v as StringValue; return new StringValue(s.v, s.raw); }
-  return v.clone ? v.clone() : null;
+/** Deep copy of a value for COPY (strings are immutable JS strings; other types via their clone()). */
+export function cloneValue(v: Value): Value | null {
+  const s = stringOf(v);
+  if (s !== undefined) return s;
+  return (v as RedisValue).clone ? (v as RedisValue).clone!() : null;
 }
 
 function dbIndexArg(c: CommandContext, s: string): Db | null {
@@ -144,8 +145,9 @@ function renameGeneric(c: CommandContext, argv: string[], nx: boolean): void {
     if (nx) { c.reply.integer(0); return; }
     db.delete(dst);
   }
+  const attrs = db.attributes(src);
   db.delete(src);
-  db.add(dst, v);
+  db.add(dst, v, attrs);
   if (exp !== undefined) db.setExpire(dst, exp);
   c.signalModified(src);
   c.signalModified(dst);
@@ -175,7 +177,7 @@ function flushArgs(c: CommandContext, argv: string[]): boolean | null {
   return c.server.config.bool('lazyfree-lazy-user-flush');
 }
 
-function objectLookup(c: CommandContext, key: string): RedisValue | undefined {
+function objectLookup(c: CommandContext, key: string): Value | undefined {
   const db = c.db;
   const save = db.noTouch;
   db.noTouch = true;
@@ -194,7 +196,7 @@ export const commands: CommandSpec[] = [
   }),
   def('type', 2, 'readonly fast', [1, 1, 1], 'generic', '1.0.0', (c, argv) => {
     const v = c.db.lookupRead(argv[1]!, true);
-    c.reply.simple(v === undefined ? 'none' : v.type);
+    c.reply.simple(v === undefined ? 'none' : typeOf(v));
   }),
   def('keys', 2, 'readonly', [0, 0, 0], 'generic', '1.0.0', (c, argv) => {
     const pat = argv[1]!;
@@ -202,7 +204,7 @@ export const commands: CommandSpec[] = [
     const out: string[] = [];
     const db = c.db;
     const now = c.now();
-    for (const k of db.dict.keys()) {
+    for (const k of db.keys()) {
       if (!all && !globMatch(pat, k)) continue;
       const at = db.expires.size ? db.expires.get(k) : undefined;
       if (at !== undefined && at <= now) continue;
@@ -221,8 +223,8 @@ export const commands: CommandSpec[] = [
       if (match !== null && !globMatch(match, k)) return false;
       if (type !== null) {
         if (!KNOWN_TYPES.has(type)) return false;
-        const v = db.dict.get(k);
-        if (!v || v.type !== type) return false;
+        const v = db.get(k);
+        if (v === undefined || typeOf(v) !== type) return false;
       }
       return true;
     };
@@ -248,7 +250,7 @@ export const commands: CommandSpec[] = [
     if (v === undefined) { c.reply.integer(0); return; }
     if (dst.lookupWrite(key) !== undefined) { c.reply.integer(0); return; }
     const exp = src.getExpire(key);
-    dst.add(key, v);
+    dst.add(key, v, src.attributes(key));
     if (exp !== undefined) dst.setExpire(key, exp);
     src.delete(key);
     c.signalModified(key, src);
@@ -279,10 +281,10 @@ export const commands: CommandSpec[] = [
       dst.delete(dstKey);
     }
     const copy = cloneValue(v);
-    if (!copy) { c.reply.error('ERR COPY is not supported for this value type'); return; }
-    copy.lru = 0;
+    if (copy === null) { c.reply.error('ERR COPY is not supported for this value type'); return; }
     const exp = c.db.getExpire(src);
-    dst.add(dstKey, copy);
+    // A copy is a new object (fresh LRU/LFU) of the same encoding.
+    dst.add(dstKey, copy, { raw: typeof v === 'string' ? c.db.isRaw(src) : v.type === 'string' && (v as StringValue).raw });
     if (exp !== undefined) dst.setExpire(dstKey, exp);
     c.signalModified(dstKey, dst);
     c.notify('generic', 'copy_to', dstKey, dst);
@@ -385,14 +387,14 @@ export const commands: CommandSpec[] = [
   container('object', 'generic', '2.2.3', [
     def('object|encoding', 3, 'readonly', [2, 2, 1], 'generic', '2.2.3', (c, argv) => {
       const v = objectLookup(c, argv[2]!);
-      if (v === undefined) c.reply.nullBulk(); else c.reply.bulk(v.encoding());
+      if (v === undefined) c.reply.nullBulk(); else c.reply.bulk(c.db.encodingOf(argv[2]!, v));
     }),
     def('object|refcount', 3, 'readonly', [2, 2, 1], 'generic', '2.2.3', (c, argv) => {
       const v = objectLookup(c, argv[2]!);
       if (v === undefined) { c.reply.nullBulk(); return; }
       // Small integers are shared objects in Redis (OBJ_SHARED_REFCOUNT).
-      if (v.type === 'string' && v.encoding() === 'int') {
-        const n = Number((v as StringValue).v);
+      if (c.db.encodingOf(argv[2]!, v) === 'int') {
+        const n = Number(stringOf(v));
         if (n >= 0 && n < 10000) { c.reply.integer(2147483647); return; }
       }
       c.reply.integer(1);
@@ -402,14 +404,14 @@ export const commands: CommandSpec[] = [
       if (v === undefined) { c.reply.nullBulk(); return; }
       if (c.server.lfu) { c.reply.error('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'); return; }
       const now = Math.floor(c.now() / 1000) & 0xffffff;
-      const lru = v.lru ?? now;
+      const lru = c.db.lruOf(argv[2]!);
       c.reply.integer(now >= lru ? now - lru : now + 0x1000000 - lru);
     }),
     def('object|freq', 3, 'readonly', [2, 2, 1], 'generic', '4.0.0', (c, argv) => {
       const v = objectLookup(c, argv[2]!);
       if (v === undefined) { c.reply.nullBulk(); return; }
       if (!c.server.lfu) { c.reply.error('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'); return; }
-      c.reply.integer(c.server.lfuDecayed(v.lru ?? 0));
+      c.reply.integer(c.server.lfuDecayed(c.db.lruOf(argv[2]!)));
     }),
     def('object|help', 2, 'loading stale', [0, 0, 0], 'generic', '6.2.0', (c) => {
       const lines = ['OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'ENCODING <key>', "    Return the kind of internal representation used in order to store the value", '    associated with a <key>.', 'FREQ <key>', '    Return the access frequency index of the <key>. The returned integer is', '    proportional to the logarithm of the recent access frequency of the key.', 'IDLETIME <key>', '    Return the idle time of the <key>, that is the approximated number of', '    seconds elapsed since the last access to the key.', 'REFCOUNT <key>', '    Return the number of references of the value associated with the specified', '    <key>.', 'HELP', '    Print this help.'];

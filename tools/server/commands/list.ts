@@ -3,6 +3,7 @@
  * blocking variants BLPOP/BRPOP/BRPOPLPUSH/BLMOVE/BLMPOP, with Redis 7.0's replies, error
  * texts, keyspace events and propagation (blocking pops propagate as LPOP/RPOP/LMOVE).
  */
+import { typeOf } from '../db.js';
 import type { BlockRequest, CommandContext, CommandSpec } from '../command.js';
 import { ListValue } from '../types/list.js';
 import { parseLL, parseTimeoutSeconds } from '../types/zset-util.js';
@@ -167,7 +168,7 @@ function servePop(c: CommandContext, keys: string[], w: Where, count: number, re
       if (list === null) return null;
     } else {
       const v = c.db.lookupWrite(key);
-      list = v && v.type === 'list' ? v as ListValue : undefined;
+      list = v && typeOf(v) === 'list' ? v as ListValue : undefined;
     }
     if (!list || list.length === 0) continue;
     if (count !== -1) {
@@ -225,7 +226,7 @@ function blockingMove(c: CommandContext, src: string, dst: string, from: Where, 
       timeoutMs: t,
       onReady: (rc) => {
         const v = rc.db.lookupWrite(src);
-        if (!v || v.type !== 'list' || (v as ListValue).length === 0) return false;
+        if (!v || typeOf(v) !== 'list' || (v as ListValue).length === 0) return false;
         if (moveOne(rc, src, v as ListValue, dst, from, to)) propagate(rc);
         return true;
       },

@@ -36,7 +36,7 @@ export const commands: CommandSpec[] = [
       for (const w of cl.watched) {
         if (w.expired) continue;
         const at = w.db.expires.get(w.key);
-        if (at !== undefined && at <= now && w.db.dict.has(w.key)) { dirty = true; break; }
+        if (at !== undefined && at <= now && w.db.contains(w.key)) { dirty = true; break; }
       }
     }
     cl.multi = null;

@@ -3,6 +3,7 @@
  * error texts, keyspace events, intset -> hashtable conversions, SPOP/SRANDMEMBER count
  * semantics and SPOP propagated as SREM (or DEL when the whole set is popped).
  */
+import { typeOf } from '../db.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { SetValue, isInt64String, type SetLimits } from '../types/set.js';
 import { parseScanArgs, scanLive, scanReply } from '../types/hash-scan.js';
@@ -85,7 +86,7 @@ function smove(c: CommandContext, argv: string[]): void {
   const src = c.db.lookupWrite(srcKey);
   const dst = c.db.lookupWrite(dstKey);
   if (!src) { c.reply.integer(0); return; }
-  if (src.type !== 'set' || (dst && dst.type !== 'set')) { c.wrongType(); return; }
+  if (typeOf(src) !== 'set' || (dst && typeOf(dst) !== 'set')) { c.wrongType(); return; }
   const ss = src as SetValue;
   if (src === dst) { c.reply.integer(ss.has(ele) ? 1 : 0); return; }
   if (!ss.delete(ele)) { c.reply.integer(0); return; }
@@ -222,7 +223,7 @@ function lookupSets(c: CommandContext, keys: string[]): (SetValue | undefined)[]
   const out: (SetValue | undefined)[] = [];
   for (const k of keys) {
     const v = c.db.lookupRead(k);
-    if (v && v.type !== 'set') { c.wrongType(); return null; }
+    if (v && typeOf(v) !== 'set') { c.wrongType(); return null; }
     out.push(v as SetValue | undefined);
   }
   return out;

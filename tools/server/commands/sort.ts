@@ -6,7 +6,7 @@
  * the output is deterministic.
  */
 import type { CommandContext, CommandSpec } from '../command.js';
-import type { Db, RedisValue } from '../db.js';
+import { stringOf, typeOf, type Db, type RedisValue } from '../db.js';
 import { ListValue } from '../types/list.js';
 import type { SetValue } from '../types/set.js';
 import type { ZSetValue } from '../types/zset.js';
@@ -14,11 +14,6 @@ import type { HashValue } from '../types/hash.js';
 import { parseLL } from '../types/zset-util.js';
 
 interface SortItem { obj: string; score: number; cmp: string | null }
-
-function stringOf(v: RedisValue): string | undefined {
-  if (v.type !== 'string') return undefined;
-  return (v as unknown as { v: string }).v;
-}
 
 /** lookupKeyByPattern: `#` -> the element; `pre*post` -> string key; `pre*post->field` -> hash field. */
 function lookupByPattern(db: Db, pattern: string, subst: string): string | null {
@@ -36,7 +31,7 @@ function lookupByPattern(db: Db, pattern: string, subst: string): string | null 
   const o = db.lookupRead(key);
   if (!o) return null;
   if (field !== null) {
-    if (o.type !== 'hash') return null;
+    if (typeOf(o) !== 'hash') return null;
     return (o as HashValue).get(field) ?? null;
   }
   return stringOf(o) ?? null;
@@ -86,8 +81,10 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): void
     } else { c.syntaxError(); return; }
     j++;
   }
-  const sortval = c.db.lookupRead(argv[1]!);
-  if (sortval && sortval.type !== 'set' && sortval.type !== 'list' && sortval.type !== 'zset') { c.wrongType(); return; }
+  const found = c.db.lookupRead(argv[1]!);
+  const t = found === undefined ? undefined : typeOf(found);
+  if (t !== undefined && t !== 'set' && t !== 'list' && t !== 'zset') { c.wrongType(); return; }
+  const sortval = found as RedisValue | undefined;
   if (dontsort && sortval?.type === 'set' && storekey !== null) { dontsort = false; alpha = true; sortby = null; }
 
   let vectorlen = 0;

@@ -3,15 +3,11 @@
  * INCRBYFLOAT, SETRANGE/GETRANGE, LCS.
  */
 import { def, type CommandContext, type CommandSpec } from '../command.js';
-import { StringValue } from '../types/string.js';
 import { formatLongDouble, LLONG_MAX, LLONG_MIN, parseDouble, parseInteger, parseLongLong, ERR_NOT_INTEGER } from '../util/parse.js';
 
 /** The string bytes at key: undefined when missing, null after replying WRONGTYPE. */
 export function getString(c: CommandContext, key: string, forWrite = false): string | undefined | null {
-  const v = forWrite ? c.db.lookupWrite(key) : c.db.lookupRead(key);
-  if (v === undefined) return undefined;
-  if (v.type !== 'string') { c.wrongType(); return null; }
-  return (v as StringValue).v;
+  return c.db.lookupString(c, key, forWrite);
 }
 
 /** proto-max-bulk-len check for values grown by SETRANGE/APPEND/SETBIT. */
@@ -78,7 +74,7 @@ function setGeneric(c: CommandContext, key: string, val: string, flags: number, 
       return;
     }
   }
-  db.set(key, new StringValue(val), (flags & OBJ_KEEPTTL) ? { keepTtl: true } : undefined);
+  db.set(key, val, (flags & OBJ_KEEPTTL) ? { keepTtl: true } : undefined);
   c.signalModified(key);
   c.notify('string', 'set', key);
   if (expire !== null) {
@@ -97,9 +93,8 @@ function setGeneric(c: CommandContext, key: string, val: string, flags: number, 
 
 function incrDecr(c: CommandContext, key: string, by: bigint | number): void {
   const db = c.db;
-  const existing = db.lookupWrite(key);
-  if (existing !== undefined && existing.type !== 'string') { c.wrongType(); return; }
-  const sv = existing as StringValue | undefined;
+  const sv = db.lookupString(c, key, true);
+  if (sv === null) return;
   let next: string;
   /** The result as a JS number when it is exactly representable (the common case). */
   let num: number | null = null;
@@ -107,7 +102,7 @@ function incrDecr(c: CommandContext, key: string, by: bigint | number): void {
     next = String(by);
     if (typeof by === 'number') num = by;
   } else {
-    const cur = sv.v;
+    const cur = sv;
     const n = cur.length < 16 ? parseInteger(cur) : null;
     if (n !== null && typeof by === 'number' && Number.isSafeInteger(n + by)) {
       num = n + by;
@@ -120,8 +115,8 @@ function incrDecr(c: CommandContext, key: string, by: bigint | number): void {
       next = String(r);
     }
   }
-  if (sv !== undefined) { sv.v = next; sv.raw = false; }
-  else db.set(key, new StringValue(next), { keepTtl: true });
+  if (sv !== undefined) db.replaceString(key, next, false);
+  else db.set(key, next, { keepTtl: true });
   c.signalModified(key);
   c.notify('string', 'incrby', key);
   if (num !== null) c.reply.integer(num);
@@ -153,7 +148,7 @@ function lcs(c: CommandContext, argv: string[]): void {
   }
   const va = c.db.lookupRead(argv[1]!);
   const vb = c.db.lookupRead(argv[2]!);
-  if ((va && va.type !== 'string') || (vb && vb.type !== 'string')) {
+  if ((va !== undefined && typeof va !== 'string') || (vb !== undefined && typeof vb !== 'string')) {
     c.reply.error('ERR The specified keys must contain string values');
     return;
   }
@@ -161,8 +156,8 @@ function lcs(c: CommandContext, argv: string[]): void {
     c.reply.error('ERR If you want both the length and indexes, please just use IDX.');
     return;
   }
-  const a = va ? (va as StringValue).v : '';
-  const b = vb ? (vb as StringValue).v : '';
+  const a = va ?? '';
+  const b = vb ?? '';
   const alen = a.length, blen = b.length;
   if ((alen + 1) * (blen + 1) > 2 ** 31) { c.reply.error('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'); return; }
   const w = blen + 1;
@@ -230,18 +225,7 @@ export const commands: CommandSpec[] = [
   def('set', -3, 'write denyoom', [1, 1, 1], 'string', '1.0.0', (c, argv) => {
     if (argv.length === 3) {
       const key = argv[1]!;
-      const db = c.db;
-      const old = db.dict.get(key);
-      if (old !== undefined && old.type === 'string' && (db.expires.size === 0 || !db.expires.has(key))) {
-        // Overwrite in place: what a new object would show (fresh LRU/LFU, no TTL, not raw),
-        // without a Map write or an object for the garbage collector to promote and free.
-        const sv = old as StringValue;
-        sv.v = argv[2]!;
-        sv.raw = false;
-        sv.lru = c.server.touch(undefined);
-      } else {
-        db.set(key, new StringValue(argv[2]!));
-      }
+      c.db.set(key, argv[2]!);
       c.signalModified(key);
       if (c.server.notifyFlags) c.notify('string', 'set', key);
       c.reply.ok();
@@ -312,13 +296,13 @@ export const commands: CommandSpec[] = [
     c.reply.arrayHeader(argv.length - 1);
     for (let i = 1; i < argv.length; i++) {
       const v = c.db.lookupRead(argv[i]!);
-      c.reply.bulk(v && v.type === 'string' ? (v as StringValue).v : null);
+      c.reply.bulk(typeof v === 'string' ? v : null);
     }
   }),
   def('mset', -3, 'write denyoom', [1, -1, 2], 'string', '1.0.1', (c, argv) => {
     if (argv.length % 2 === 0) { c.reply.error("ERR wrong number of arguments for 'mset' command"); return; }
     for (let i = 1; i < argv.length; i += 2) {
-      c.db.set(argv[i]!, new StringValue(argv[i + 1]!));
+      c.db.set(argv[i]!, argv[i + 1]!);
       c.signalModified(argv[i]!);
       c.notify('string', 'set', argv[i]!);
     }
@@ -330,7 +314,7 @@ export const commands: CommandSpec[] = [
       if (c.db.lookupWrite(argv[i]!) !== undefined) { c.reply.integer(0); return; }
     }
     for (let i = 1; i < argv.length; i += 2) {
-      c.db.set(argv[i]!, new StringValue(argv[i + 1]!));
+      c.db.set(argv[i]!, argv[i + 1]!);
       c.signalModified(argv[i]!);
       c.notify('string', 'set', argv[i]!);
     }
@@ -338,18 +322,17 @@ export const commands: CommandSpec[] = [
   }),
   def('append', 3, 'write denyoom fast', [1, 1, 1], 'string', '2.0.0', (c, argv) => {
     const key = argv[1]!;
-    const v = c.db.lookupWrite(key);
+    const v = c.db.lookupString(c, key, true);
+    if (v === null) return;
     let len: number;
     if (v === undefined) {
-      c.db.add(key, new StringValue(argv[2]!));
+      c.db.add(key, argv[2]!);
       len = argv[2]!.length;
     } else {
-      if (v.type !== 'string') { c.wrongType(); return; }
-      const s = v as StringValue;
-      if (!checkStringLength(c, s.v.length + argv[2]!.length)) return;
-      s.v += argv[2]!;
-      s.raw = true;
-      len = s.v.length;
+      if (!checkStringLength(c, v.length + argv[2]!.length)) return;
+      const next = v + argv[2]!;
+      c.db.replaceString(key, next, true);
+      len = next.length;
     }
     c.signalModified(key);
     c.notify('string', 'append', key);
@@ -386,9 +369,8 @@ export const commands: CommandSpec[] = [
     const r = base + incr;
     if (!Number.isFinite(r)) { c.reply.error('ERR increment would produce NaN or Infinity'); return; }
     const s = formatLongDouble(r, Math.abs(base) + Math.abs(incr));
-    const existing = c.db.dict.get(key) as StringValue | undefined;
-    if (existing && cur !== undefined) { existing.v = s; existing.raw = false; }
-    else c.db.set(key, new StringValue(s), { keepTtl: true });
+    if (cur !== undefined) c.db.replaceString(key, s, false);
+    else c.db.set(key, s, { keepTtl: true });
     c.signalModified(key);
     c.notify('string', 'incrbyfloat', key);
     c.rewriteForPropagation(['SET', key, s, 'KEEPTTL']);
@@ -400,27 +382,26 @@ export const commands: CommandSpec[] = [
     if (offset === null) return;
     const value = argv[3]!;
     if (offset < 0) { c.reply.error('ERR offset is out of range'); return; }
-    const v = c.db.lookupWrite(key);
+    const v = c.db.lookupString(c, key, true);
+    if (v === null) return;
     if (v === undefined) {
       if (value.length === 0) { c.reply.integer(0); return; }
       if (!checkStringLength(c, offset + value.length)) return;
-      c.db.add(key, new StringValue('\0'.repeat(offset) + value, true));
+      c.db.add(key, '\0'.repeat(offset) + value, { raw: true });
       c.signalModified(key);
       c.notify('string', 'setrange', key);
       c.reply.integer(offset + value.length);
       return;
     }
-    if (v.type !== 'string') { c.wrongType(); return; }
-    const s = v as StringValue;
-    if (value.length === 0) { c.reply.integer(s.v.length); return; }
+    if (value.length === 0) { c.reply.integer(v.length); return; }
     if (!checkStringLength(c, offset + value.length)) return;
-    let cur = s.v;
+    let cur = v;
     if (cur.length < offset) cur += '\0'.repeat(offset - cur.length);
-    s.v = cur.slice(0, offset) + value + cur.slice(offset + value.length);
-    s.raw = true;
+    const next = cur.slice(0, offset) + value + cur.slice(offset + value.length);
+    c.db.replaceString(key, next, true);
     c.signalModified(key);
     c.notify('string', 'setrange', key);
-    c.reply.integer(s.v.length);
+    c.reply.integer(next.length);
   }),
   def('getrange', 4, 'readonly', [1, 1, 1], 'string', '2.4.0', getrange),
   def('substr', 4, 'readonly', [1, 1, 1], 'string', '1.0.0', getrange),

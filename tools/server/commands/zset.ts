@@ -4,6 +4,7 @@
  * (%.17g), lexicographic ranges, ZUNION/ZINTER/ZDIFF with WEIGHTS/AGGREGATE, random
  * members, and the blocking BZPOPMIN/BZPOPMAX/BZMPOP.
  */
+import { typeOf } from '../db.js';
 import type { BlockRequest, CommandContext, CommandSpec } from '../command.js';
 import { ZSetValue, type LexRange, type ScoreRange, type ZsetLimits } from '../types/zset.js';
 import type { SetValue } from '../types/set.js';
@@ -464,7 +465,7 @@ function blockingZpop(c: CommandContext, keys: string[], max: boolean, timeoutAr
       onReady: (rc: CommandContext, readyKey?: string) => {
         for (const key of readyKey !== undefined ? [readyKey] : keys) {
           const v = rc.db.lookupWrite(key);
-          if (!v || v.type !== 'zset') continue;
+          if (!v || typeOf(v) !== 'zset') continue;
           const z = v as ZSetValue;
           if (z.size === 0) continue;
           const n = zpopFrom(rc, key, z, max, true, count, nested);
@@ -589,8 +590,8 @@ function zsetOp(c: CommandContext, argv: string[], dst: string | null, numkeysId
   for (let i = 0; i < setnum; i++, j++) {
     const v = c.db.lookupRead(argv[j]!);
     if (v) {
-      if (v.type === 'zset') src.push({ z: v as ZSetValue, weight: 1 });
-      else if (v.type === 'set') src.push({ s: v as SetValue, weight: 1 });
+      if (typeOf(v) === 'zset') src.push({ z: v as ZSetValue, weight: 1 });
+      else if (typeOf(v) === 'set') src.push({ s: v as SetValue, weight: 1 });
       else { c.wrongType(); return; }
     } else src.push({ weight: 1 });
   }

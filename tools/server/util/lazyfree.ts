@@ -5,7 +5,7 @@
  * effort" is above LAZYFREE_THRESHOLD (UNLINK, DEL under lazyfree-lazy-user-del), and every key
  * of a database emptied asynchronously (FLUSHALL/FLUSHDB ASYNC).
  */
-import type { RedisValue } from '../db.js';
+import type { Value } from '../db.js';
 
 /** Redis's LAZYFREE_THRESHOLD: cheaper values are freed synchronously. */
 export const LAZYFREE_THRESHOLD = 64;
@@ -20,7 +20,8 @@ interface Listish { length: number; memoryUsage(): number }
  * consumer groups and their PELs; 1 for compact encodings and strings.
  * `listMaxListpackSize` is the list-max-listpack-size config (negative = bytes per node class).
  */
-export function freeEffort(v: RedisValue, listMaxListpackSize: number): number {
+export function freeEffort(v: Value, listMaxListpackSize: number): number {
+  if (typeof v === 'string') return 1;
   switch (v.type) {
     case 'list': {
       const l = v as unknown as Listish;
