@@ -95,6 +95,9 @@ export class Db {
   #slots = 0;
   /** Head of the free-slot list (-1: none); a free slot's meta cell holds the next. */
   #free = -1;
+  /** The last write lookup's key and slot: an in-place update right after it needs no second lookup. */
+  #wKey: string | undefined = undefined;
+  #wSlot = 0;
   expires = new Map<string, number>();
   /** WATCHed keys -> watching clients (kernel-owned; opaque to families). */
   readonly watched = new Map<string, Set<unknown>>();
@@ -190,6 +193,8 @@ export class Db {
     if (slot === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     if (!this.noTouch) this.#touchSlot(slot);
+    this.#wKey = key;
+    this.#wSlot = slot;
     return this.#value(slot);
   }
 
@@ -315,7 +320,7 @@ export class Db {
    * gives the LRU/LFU of a new object, as SET's overwrite does).
    */
   replaceString(key: string, s: string, raw: boolean, fresh = false): void {
-    const slot = this.#index.get(key);
+    const slot = key === this.#wKey ? this.#wSlot : this.#index.get(key);
     if (slot === undefined) return;
     const m = this.#meta(slot);
     this.#store(slot, s, (raw ? META_RAW : 0) | (fresh ? this.#host.touch(undefined) : m & LRU_MASK));
@@ -333,6 +338,7 @@ export class Db {
     if (slot === undefined) return;
     this.#index.delete(key);
     this.#release(slot);
+    if (slot === this.#wSlot) this.#wKey = undefined;
     if (this.expires.size !== 0) this.expires.delete(key);
   }
 
@@ -364,6 +370,7 @@ export class Db {
     this.#chunks = [];
     this.#slots = 0;
     this.#free = -1;
+    this.#wKey = undefined;
     this.expires = new Map();
     this.#scans.clear();
     this.#expireIt = null;
@@ -377,6 +384,7 @@ export class Db {
     const ch = this.#chunks; this.#chunks = other.#chunks; other.#chunks = ch;
     const n = this.#slots; this.#slots = other.#slots; other.#slots = n;
     const f = this.#free; this.#free = other.#free; other.#free = f;
+    this.#wKey = undefined; other.#wKey = undefined;
     const e = this.expires; this.expires = other.expires; other.expires = e;
     const a = this.avgTtl; this.avgTtl = other.avgTtl; other.avgTtl = a;
     this.#scans.clear(); this.#expireIt = null; this.#sampleIt = null;
