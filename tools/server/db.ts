@@ -358,6 +358,19 @@ export class Db {
     return this.#index.keys();
   }
 
+  /** Sum over the keys of perKey + key length + the value's bytes (used_memory's estimate). */
+  memoryEstimate(perKey: number): number {
+    let sum = 0;
+    const chunks = this.#chunks;
+    for (const [k, slot] of this.#index) {
+      const ch = chunks[slot >>> CHUNK_BITS]!;
+      const i = (slot & CHUNK_MASK) << 1;
+      const v = ch[i] as Value;
+      sum += perKey + k.length + (typeof v === 'string' ? stringMemoryUsage(v, ((ch[i + 1] as number) & META_RAW) !== 0) : v.memoryUsage());
+    }
+    return sum;
+  }
+
   /** [key, value] pairs, live (like a Map iterator). */
   *entries(): IterableIterator<[string, Value]> {
     for (const [k, slot] of this.#index) yield [k, this.#value(slot)];

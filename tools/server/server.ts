@@ -1158,7 +1158,7 @@ export class ServerState implements DbHost {
     if (keys > 200_000 && now - this.#memCacheAt < 1000 && this.#memCacheDirty !== -1) return this.#memCache + this.#clientMemory();
     let sum = this.#memBaseline;
     for (const db of this.dbs) {
-      for (const [k, v] of db.entries()) sum += 40 + k.length + db.memoryUsageOf(k, v);
+      sum += db.memoryEstimate(40);
       sum += db.expires.size * 32;
     }
     this.#memCache = sum;
