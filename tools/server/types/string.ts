@@ -10,15 +10,17 @@ import { isIntEncodable } from '../util/parse.js';
 export const EMBSTR_SIZE_LIMIT = 44;
 
 export function stringEncoding(v: string, raw: boolean): string {
-  if (v.length <= 20 && isIntEncodable(v)) return 'int';
+  // A string modified in place stays raw even when it now reads as an integer (Redis does not
+  // re-encode it): SET k 12; APPEND k 3 -> raw.
   if (raw) return 'raw';
+  if (v.length <= 20 && isIntEncodable(v)) return 'int';
   return v.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
 }
 
 /** What Redis's allocator would hold for the object (MEMORY USAGE, maxmemory accounting). */
 export function stringMemoryUsage(v: string, raw: boolean): number {
   const n = v.length;
-  if (n <= 20 && isIntEncodable(v)) return 16;
+  if (!raw && n <= 20 && isIntEncodable(v)) return 16;
   if (n <= EMBSTR_SIZE_LIMIT && !raw) return 16 + 3 + n + 1 + (n + 20 < 32 ? 32 - n - 20 : 0) + 8;
   return 16 + 9 + n + 1 + 8;
 }
