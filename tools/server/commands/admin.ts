@@ -12,6 +12,7 @@ import { parseDouble } from '../util/parse.js';
 import { keyFlagNames, keySpecsOf, keysFromSpecs, legacyRange, type KeyRef, type KeySpec } from '../util/key-specs.js';
 import { commandTipsOf } from '../util/command-tips.js';
 import { aclCategoriesFor } from '../util/acl-categories.js';
+import { commandDocOf, type CommandArg, type CommandDoc } from '../util/command-docs.js';
 
 const scriptCache = new Map<string, string>();
 
@@ -127,18 +128,64 @@ function keySpecReply(c: CommandContext, ks: KeySpec): void {
   else r.mapHeader(0);
 }
 
+/**
+ * One command's COMMAND DOCS map, fields in Redis's order (addReplyCommandDocs); the data is
+ * Redis 7.0.15's (util/command-docs.ts). A container lists only the subcommands implemented here.
+ */
 function commandDocs(c: CommandContext, s: CommandSpec): void {
   const r = c.reply;
   const subs = s.subcommands ?? [];
-  r.mapHeader(subs.length ? 4 : 3);
-  r.bulk('summary'); r.bulk(s.summary ?? `${s.name.toUpperCase()} command`);
-  r.bulk('since'); r.bulk(s.since);
-  r.bulk('group'); r.bulk(s.group);
+  // A command Redis does not document: the summary (if any), since and group.
+  const d: CommandDoc = commandDocOf(s.name) ?? { summary: s.summary ?? '', since: s.since, group: s.group.replace('_', '-'), docFlags: [], history: [], args: [] };
+  r.mapHeader(1 + (d.summary ? 1 : 0) + (d.since ? 1 : 0) + (d.complexity ? 1 : 0) + (d.docFlags.length ? 1 : 0)
+    + (d.deprecatedSince ? 1 : 0) + (d.replacedBy ? 1 : 0) + (d.history.length ? 1 : 0) + (d.args.length ? 1 : 0) + (subs.length ? 1 : 0));
+  if (d.summary) { r.bulk('summary'); r.bulk(d.summary); }
+  if (d.since) { r.bulk('since'); r.bulk(d.since); }
+  r.bulk('group'); r.bulk(d.group);
+  if (d.complexity) { r.bulk('complexity'); r.bulk(d.complexity); }
+  if (d.docFlags.length) { r.bulk('doc_flags'); r.setHeader(d.docFlags.length); for (const f of d.docFlags) r.simple(f); }
+  if (d.deprecatedSince) { r.bulk('deprecated_since'); r.bulk(d.deprecatedSince); }
+  if (d.replacedBy) { r.bulk('replaced_by'); r.bulk(d.replacedBy); }
+  if (d.history.length) {
+    r.bulk('history'); r.setHeader(d.history.length);
+    for (const [since, changes] of d.history) { r.arrayHeader(2); r.bulk(since); r.bulk(changes); }
+  }
+  if (d.args.length) { r.bulk('arguments'); commandDocsArgs(c, d.args); }
   if (subs.length) {
     r.bulk('subcommands');
     r.mapHeader(subs.length);
     for (const sub of subs) { r.bulk(sub.name); commandDocs(c, sub); }
   }
+}
+
+/** COMMAND DOCS arguments, nested for oneof/block (Redis's addReplyCommandArgList). */
+function commandDocsArgs(c: CommandContext, args: readonly CommandArg[]): void {
+  const r = c.reply;
+  r.arrayHeader(args.length);
+  for (const a of args) {
+    r.mapHeader(2 + (a.keySpecIndex !== undefined ? 1 : 0) + (a.token !== undefined ? 1 : 0) + (a.since ? 1 : 0) + (a.deprecatedSince ? 1 : 0)
+      + (a.flags.length ? 1 : 0) + (a.args ? 1 : 0));
+    r.bulk('name'); r.bulk(a.name);
+    r.bulk('type'); r.bulk(a.type);
+    if (a.keySpecIndex !== undefined) { r.bulk('key_spec_index'); r.integer(a.keySpecIndex); }
+    if (a.token !== undefined) { r.bulk('token'); r.bulk(a.token); }
+    if (a.since) { r.bulk('since'); r.bulk(a.since); }
+    if (a.deprecatedSince) { r.bulk('deprecated_since'); r.bulk(a.deprecatedSince); }
+    if (a.flags.length) { r.bulk('flags'); r.setHeader(a.flags.length); for (const f of a.flags) r.simple(f); }
+    if (a.args) { r.bulk('arguments'); commandDocsArgs(c, a.args); }
+  }
+}
+
+/**
+ * COMMAND DOCS's lookup of a name (lookupCommandBySds): 'name' or 'container|sub', any case;
+ * a '|' form needs a container, and deeper nesting is never found.
+ */
+function docsLookup(c: CommandContext, name: string): CommandSpec | undefined {
+  const parts = name.split('|');
+  if (parts.length > 2) return undefined;
+  const base = c.server.table.get(parts[0]!);
+  if (!base || parts.length === 1) return base;
+  return base.subcommands ? c.server.table.sub(base, parts[1]!) : undefined;
 }
 
 function lookupCommandArgs(c: CommandContext, argv: string[]): CommandSpec | undefined {
@@ -750,7 +797,8 @@ export const commands: CommandSpec[] = [
         }
       }),
       def('command|docs', -2, 'loading stale', [0, 0, 0], 'server', '7.0.0', (c, argv) => {
-        const all = argv.length === 2 ? [...c.server.table.all()] : argv.slice(2).map((n) => c.server.table.get(n.toLowerCase())).filter((s): s is CommandSpec => !!s);
+        // Unknown names are left out; a name asked twice is answered twice, as in Redis.
+        const all = argv.length === 2 ? c.server.table.all() : argv.slice(2).map((n) => docsLookup(c, n)).filter((s): s is CommandSpec => !!s);
         c.reply.mapHeader(all.length);
         for (const s of all) { c.reply.bulk(s.name); commandDocs(c, s); }
       }),
