@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const realPort = await freePort();
   const procs: ChildProcess[] = [];
   const startBoth = async (): Promise<void> => {
-    procs.push(spawn(process.execPath, [path.join(root, 'bin/redkit.js'), 'server', '--port', String(ourPort), '--save', ''], { stdio: 'ignore' }));
+    procs.push(spawn(process.execPath, [path.join(root, 'bin/redkit.js'), 'server', '--port', String(ourPort), '--save', '', '--enable-debug-command', 'yes'], { stdio: 'ignore' }));
     procs.push(spawn('redis-server', ['--port', String(realPort), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' }));
     await waitPort(ourPort);
     await waitPort(realPort);

@@ -30,15 +30,18 @@ export interface ServerPair {
   readonly real: RealRedis;
 }
 
-/** Registers beforeAll/afterAll hooks that start both servers and stop them afterwards. */
-export function useServerPair(): ServerPair {
+/**
+ * Registers beforeAll/afterAll hooks that start both servers and stop them afterwards; `config`
+ * (redis.conf directives) is given to both, e.g. { 'enable-debug-command': 'yes' }.
+ */
+export function useServerPair(config: Record<string, string> = {}): ServerPair {
   let srv: ServerHandle | undefined;
   let real: RealRedis | undefined;
   let ours: Redis | undefined;
   let theirs: Redis | undefined;
   beforeAll(async () => {
-    srv = await startServer({ port: 0 });
-    real = await startRealRedis();
+    srv = await startServer({ port: 0, config });
+    real = await startRealRedis(Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]));
     ours = new Redis({ port: srv.port, host: '127.0.0.1' });
     theirs = new Redis({ port: real.port, host: '127.0.0.1' });
   });

@@ -33,8 +33,6 @@ export interface RedisValue {
   memoryUsage(): number;
   /** Optional deep copy for COPY (when absent COPY replies an error for that type). */
   clone?(): RedisValue;
-  /** Optional: content digest for DEBUG DIGEST-VALUE (any stable string of the content). */
-  digest?(): string;
 }
 
 /** What a key holds: a string's bytes, or a value object. */

@@ -670,6 +670,10 @@ export class ServerState implements DbHost {
       this.#reject(c, spec, `ERR wrong number of arguments for '${spec.name}' command`);
       return;
     }
+    if (spec.name === 'debug' && !this.#protectedAllowed(c, 'enable-debug-command')) {
+      this.#reject(c, spec, 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+      return;
+    }
     const flags = spec.flags;
     const bits = spec.bits ?? prepareSpec(spec).bits!;
     if (!c.authenticated && (bits & F.NO_AUTH) === 0) {
@@ -737,6 +741,15 @@ export class ServerState implements DbHost {
     if (this.tracking.clients !== 0) this.tracking.flushSelf();
     this.currentClient = null;
     if (this.#readyKeys.length !== 0) this.handleClientsBlockedOnKeys();
+  }
+
+  /** allowProtectedAction: 'yes', or 'local' and a loopback peer (CMD_PROTECTED commands: DEBUG). */
+  #protectedAllowed(c: ClientState, option: string): boolean {
+    const v = this.config.get(option);
+    if (v === 'yes') return true;
+    if (v !== 'local') return false;
+    const ip = c.addr.slice(0, c.addr.lastIndexOf(':'));
+    return ip === '127.0.0.1' || ip === '::1' || c.addr === '';
   }
 
   #reject(c: ClientState, spec: CommandSpec | undefined, msg: string): void {

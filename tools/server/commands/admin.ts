@@ -5,13 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { commandKeys, container, def, type CommandContext, type CommandSpec } from '../command.js';
-import { stringOf, typeOf, type RedisValue, type Value } from '../db.js';
+import { stringOf } from '../db.js';
 import { buildInfo } from '../info.js';
 import { globMatch } from '../util/glob.js';
 import { parseDouble } from '../util/parse.js';
 import { keyFlagNames, keySpecsOf, keysFromSpecs, legacyRange, type KeyRef, type KeySpec } from '../util/key-specs.js';
 import { commandTipsOf } from '../util/command-tips.js';
 import { aclCategoriesFor } from '../util/acl-categories.js';
+import { datasetDigest, valueDigest } from '../util/digest.js';
 import { commandDocOf, type CommandArg, type CommandDoc } from '../util/command-docs.js';
 
 const scriptCache = new Map<string, string>();
@@ -262,33 +263,6 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function valueDigest(v: Value): string {
-  const s = stringOf(v);
-  if (s !== undefined) return s;
-  v = v as RedisValue;
-  return v.digest ? v.digest() : `${v.type}:${v.encoding()}:${v.memoryUsage()}`;
-}
-
-function sha1hex(parts: string[]): string {
-  const h = createHash('sha1');
-  for (const p of parts) h.update(Buffer.from(p, 'latin1'));
-  return h.digest('hex');
-}
-
-function datasetDigest(c: CommandContext): string {
-  let any = false;
-  const acc = Buffer.alloc(20);
-  for (const db of c.server.dbs) {
-    for (const [k, v] of db.entries()) {
-      if (db.expires.size && (db.expires.get(k) ?? Infinity) <= c.now()) continue;
-      any = true;
-      const d = Buffer.from(sha1hex([String(db.id), '\0', k, '\0', typeOf(v), '\0', valueDigest(v), '\0', String(db.expires.get(k) ?? -1)]), 'hex');
-      for (let i = 0; i < 20; i++) acc[i]! ^= d[i]!;
-    }
-  }
-  return any ? acc.toString('hex') : '0'.repeat(40);
-}
-
 function debugProtocol(c: CommandContext, what: string): void {
   const r = c.reply;
   switch (what) {
@@ -373,13 +347,14 @@ function debugCommand(c: CommandContext, argv: string[]): void {
       srv.replId = createHash('sha1').update(String(Math.random())).digest('hex');
       c.reply.ok();
       return;
-    case 'digest': c.reply.bulk(datasetDigest(c)); return;
+    case 'digest':
+      if (argv.length !== 2) break;
+      c.reply.simple(datasetDigest(c.server.dbs));
+      return;
     case 'digest-value': {
+      // Logically expired keys still in the dict count, as in Redis (no lookup, no expiry).
       c.reply.arrayHeader(argv.length - 2);
-      for (let i = 2; i < argv.length; i++) {
-        const v = c.db.peek(argv[i]!);
-        c.reply.bulk(v ? sha1hex([valueDigest(v)]) : '0'.repeat(40));
-      }
+      for (let i = 2; i < argv.length; i++) c.reply.simple(valueDigest(c.db, argv[i]!));
       return;
     }
     case 'protocol': debugProtocol(c, (argv[2] ?? '').toLowerCase()); return;

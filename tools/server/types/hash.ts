@@ -25,10 +25,6 @@ export class HashValue {
     return h;
   }
 
-  /** Content digest (DEBUG DIGEST-VALUE): field order does not matter. */
-  digest(): string {
-    return [...this.map].map(([k, v]) => `${k.length}:${k}=${v.length}:${v}`).sort().join(',');
-  }
 
   /** Estimate from up to 32 sampled fields (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {

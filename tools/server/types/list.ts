@@ -28,10 +28,6 @@ export class ListValue {
     return l;
   }
 
-  /** Content digest (DEBUG DIGEST-VALUE): order matters. */
-  digest(): string {
-    return [...this].map((v) => `${v.length}:${v}`).join(',');
-  }
   get length(): number { return this.#len; }
 
   /** Estimate from up to 32 sampled elements (like MEMORY USAGE's SAMPLES), O(1). */

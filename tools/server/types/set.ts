@@ -55,10 +55,6 @@ export class SetValue {
     return s;
   }
 
-  /** Content digest (DEBUG DIGEST-VALUE): member order does not matter. */
-  digest(): string {
-    return this.#items.map((v) => `${v.length}:${v}`).sort().join(',');
-  }
 
   /** Estimate from up to 32 sampled members (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {

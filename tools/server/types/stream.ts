@@ -10,7 +10,7 @@
  * per-consumer PELs (NACKs shared between the two, as in Redis).
  */
 import type { StreamId } from './stream-id.js';
-import { ID_MAX, ID_MIN, U64_MAX, formatStreamId as formatId, idMs, makeId } from './stream-id.js';
+import { ID_MAX, ID_MIN, U64_MAX, idMs, makeId } from './stream-id.js';
 
 export interface StreamEntry {
   id: StreamId;
@@ -390,17 +390,6 @@ export class Stream {
     return s;
   }
 
-  /** Content digest for DEBUG DIGEST-VALUE: entries, IDs, counters and groups. */
-  digest(): string {
-    const parts: string[] = [formatId(this.lastId), String(this.entriesAdded), formatId(this.maxDeletedEntryId), formatId(this.firstId)];
-    for (const e of this.range()) parts.push(formatId(e.id), String(e.fields.length), ...e.fields.map((f) => `${f.length}:${f}`));
-    for (const g of this.sortedGroups()) {
-      parts.push('G', g.name, formatId(g.lastId), String(g.entriesRead));
-      for (const n of g.pel.range()) parts.push(formatId(n.id), n.consumer.name, String(n.deliveryTime), String(n.deliveryCount));
-      for (const con of g.sortedConsumers()) parts.push('C', con.name, String(con.pel.size));
-    }
-    return parts.join('\u0000');
-  }
 
   memoryUsage(): number {
     let bytes = 64;
