@@ -33,20 +33,43 @@ interface Chunk { s: number[]; e: string[] }
 
 const CHUNK_MAX = 128;
 
+/** (s1, e1) > (s2, e2) in the index order. */
+function greater(s1: number, e1: string, s2: number, e2: string): boolean {
+  return s1 > s2 || (s1 === s2 && e1 > e2);
+}
+
 function lastMember(c: Chunk): string {
   return c.e[c.e.length - 1]!;
 }
 
-/** a.splice(i, 0, v) without allocating the (empty) removed-elements array. */
-function insertAt<T>(a: T[], i: number, v: T): void {
+/*
+ * a.splice(i, 0, v) / a.splice(i, 1) without allocating the removed-elements array. There is
+ * one copy for score arrays and one for member arrays on purpose: a keyed store site that sees
+ * both number and string arrays makes V8 generalize every array it touches to PACKED_ELEMENTS,
+ * which boxes non-integer scores as heap numbers (an extra load per comparison, and write
+ * barriers when shifting).
+ */
+function insertScore(a: number[], i: number, v: number): void {
   let j = a.length;
   a.push(v);
   for (; j > i; j--) a[j] = a[j - 1]!;
   a[i] = v;
 }
 
-/** a.splice(i, 1) without allocating the removed-elements array. */
-function removeAt<T>(a: T[], i: number): void {
+function removeScore(a: number[], i: number): void {
+  const n = a.length - 1;
+  for (let j = i; j < n; j++) a[j] = a[j + 1]!;
+  a.pop();
+}
+
+function insertMember(a: string[], i: number, v: string): void {
+  let j = a.length;
+  a.push(v);
+  for (; j > i; j--) a[j] = a[j - 1]!;
+  a[i] = v;
+}
+
+function removeMember(a: string[], i: number): void {
   const n = a.length - 1;
   for (let j = i; j < n; j++) a[j] = a[j + 1]!;
   a.pop();
@@ -143,8 +166,8 @@ export class SortedChunks {
     if (ci === ch.length) ci--;
     const c = ch[ci]!;
     const off = SortedChunks.#offsetIn(c, score, ele);
-    insertAt(c.s, off, score);
-    insertAt(c.e, off, ele);
+    insertScore(c.s, off, score);
+    insertMember(c.e, off, ele);
     this.length++;
     if (c.s.length > CHUNK_MAX) {
       const half = c.s.length >> 1;
@@ -156,15 +179,28 @@ export class SortedChunks {
     }
   }
 
-  delete(score: number, ele: string): boolean {
-    const ch = this.#chunks;
+  /** Chunk index and offset of (score, ele), or ci = -1 when absent. */
+  #find(score: number, ele: string): [number, number] {
     const ci = this.#chunkFor(score, ele);
-    if (ci === ch.length) return false;
-    const c = ch[ci]!;
+    if (ci === this.#chunks.length) return [-1, 0];
+    const c = this.#chunks[ci]!;
     const off = SortedChunks.#offsetIn(c, score, ele);
-    if (off >= c.s.length || c.s[off] !== score || c.e[off] !== ele) return false;
-    removeAt(c.s, off);
-    removeAt(c.e, off);
+    if (off >= c.s.length || c.s[off] !== score || c.e[off] !== ele) return [-1, 0];
+    return [ci, off];
+  }
+
+  delete(score: number, ele: string): boolean {
+    const [ci, off] = this.#find(score, ele);
+    if (ci < 0) return false;
+    this.#removeAt(ci, off);
+    return true;
+  }
+
+  #removeAt(ci: number, off: number): void {
+    const ch = this.#chunks;
+    const c = ch[ci]!;
+    removeScore(c.s, off);
+    removeMember(c.e, off);
     this.length--;
     if (c.s.length === 0) {
       ch.splice(ci, 1);
@@ -181,23 +217,45 @@ export class SortedChunks {
         this.#rebuild();
       }
     }
-    return true;
   }
 
+  /**
+   * Moves an element to a new score (it must be present with curScore). The member string
+   * already stored is kept (the caller's copy is usually a fresh argument string: storing it
+   * would keep two copies of each updated member alive, the Map's key and this one). When
+   * the new position is inside the same chunk, the elements in between are shifted by one
+   * in place, like zslUpdateScore's in-place case; otherwise it is a remove and an insert.
+   */
   updateScore(curScore: number, ele: string, newScore: number): void {
-    this.delete(curScore, ele);
-    this.insert(newScore, ele);
+    const [ci, off] = this.#find(curScore, ele);
+    if (ci < 0) { this.insert(newScore, ele); return; }
+    const c = this.#chunks[ci]!;
+    const s = c.s, e = c.e;
+    const kept = e[off]!;
+    const n = s.length - 1;
+    // Strictly between the chunk's first and last other elements: the move stays inside.
+    const lo = off === 0 ? 1 : 0, hi = off === n ? n - 1 : n;
+    if (lo < hi && greater(newScore, kept, s[lo]!, e[lo]!) && greater(s[hi]!, e[hi]!, newScore, kept)) {
+      let t = SortedChunks.#offsetIn(c, newScore, kept);
+      if (t <= off) {
+        for (let j = off; j > t; j--) { s[j] = s[j - 1]!; e[j] = e[j - 1]!; }
+      } else {
+        t--;
+        for (let j = off; j < t; j++) { s[j] = s[j + 1]!; e[j] = e[j + 1]!; }
+      }
+      s[t] = newScore;
+      e[t] = kept;
+      this.#last[ci] = s[n]!;
+      return;
+    }
+    this.#removeAt(ci, off);
+    this.insert(newScore, kept);
   }
 
   /** 0-based rank of an element known by its score, or -1. */
   rankOf(score: number, ele: string): number {
-    const ch = this.#chunks;
-    const ci = this.#chunkFor(score, ele);
-    if (ci === ch.length) return -1;
-    const c = ch[ci]!;
-    const off = SortedChunks.#offsetIn(c, score, ele);
-    if (off >= c.s.length || c.s[off] !== score || c.e[off] !== ele) return -1;
-    return this.#prefix(ci) + off;
+    const [ci, off] = this.#find(score, ele);
+    return ci < 0 ? -1 : this.#prefix(ci) + off;
   }
 
   memberAt(pos: number): string {
