@@ -43,6 +43,31 @@ describe('zset ordered index', () => {
     expect(sl.delete(99, 'nope')).toBe(false);
   });
 
+  it('moves elements inside one chunk and across chunks on score updates', () => {
+    // 100 members fit one chunk (in-place moves, including the first and last positions);
+    // 1000 members span several (remove + insert). Scores collide often, so ties are
+    // ordered by member.
+    for (const n of [100, 1000]) {
+      const sl = new SortedChunks();
+      const r = rng(n);
+      const items = new Map<string, number>();
+      for (let i = 0; i < n; i++) { const m = `k${i}`; const s = Math.floor(r() * 20); sl.insert(s, m); items.set(m, s); }
+      for (let i = 0; i < 5000; i++) {
+        const m = `k${Math.floor(r() * n)}`;
+        const cur = items.get(m)!;
+        const s = r() < 0.1 ? (r() < 0.5 ? -1 - i : 100 + i) : Math.floor(r() * 20);
+        if (s === cur) continue;
+        sl.updateScore(cur, m, s);
+        items.set(m, s);
+      }
+      const sorted = [...items].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const walked: [string, number][] = [];
+      sl.forEach(0, sl.length - 1, false, (m, s) => { walked.push([m, s]); });
+      expect(walked).toEqual(sorted);
+      sorted.forEach(([m, s], i) => { expect(sl.rankOf(s, m)).toBe(i); });
+    }
+  });
+
   it('parses scores and ranges like Redis', () => {
     expect(strtod('1.5')).toBe(1.5);
     expect(strtod('+inf')).toBe(Infinity);

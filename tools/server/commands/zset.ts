@@ -94,7 +94,11 @@ function zaddGeneric(c: CommandContext, argv: string[], incrCmd: boolean): void 
   let scoreidx = 2;
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = incrCmd;
   while (scoreidx < argv.length) {
-    const opt = argv[scoreidx]!.toLowerCase();
+    const arg = argv[scoreidx]!;
+    // Every option is 2 or 4 letters; skipping other lengths spares the lowercased copy of
+    // the score in the common ZADD key score member.
+    if (arg.length !== 2 && arg.length !== 4) break;
+    const opt = arg.toLowerCase();
     if (opt === 'nx') nx = true;
     else if (opt === 'xx') xx = true;
     else if (opt === 'ch') ch = true;
@@ -113,29 +117,35 @@ function zaddGeneric(c: CommandContext, argv: string[], incrCmd: boolean): void 
     return;
   }
   if (incr && elements > 1) { c.reply.error('ERR INCR option supports a single increment-element pair'); return; }
-  const scores: number[] = new Array<number>(elements);
-  for (let j = 0; j < elements; j++) {
-    const s = strtod(argv[scoreidx + j * 2]!);
-    if (s === null) { c.reply.error(ERR_NOT_FLOAT); return; }
-    scores[j] = s;
+  // All scores are parsed before anything changes, as Redis does.
+  const first = strtod(argv[scoreidx]!);
+  if (first === null) { c.reply.error(ERR_NOT_FLOAT); return; }
+  let scores: number[] | null = null;
+  if (elements > 1) {
+    scores = new Array<number>(elements);
+    scores[0] = first;
+    for (let j = 1; j < elements; j++) {
+      const s = strtod(argv[scoreidx + j * 2]!);
+      if (s === null) { c.reply.error(ERR_NOT_FLOAT); return; }
+      scores[j] = s;
+    }
   }
   let z = getZset(c, key, true);
   if (z === null) return;
   let added = 0, updated = 0, processed = 0;
   let score = 0;
-  const lim = zsetLimits(c);
   if (!z) {
     if (xx) {
       if (incr) c.reply.nullBulk(); else c.reply.integer(0);
       return;
     }
-    z = new ZSetValue(lim, 0, argv[scoreidx + 1]!.length);
+    z = new ZSetValue(zsetLimits(c), 0, argv[scoreidx + 1]!.length);
     c.db.add(key, z);
   }
   let err = false;
   for (let j = 0; j < elements; j++) {
     const ele = argv[scoreidx + 1 + j * 2]!;
-    score = scores[j]!;
+    score = scores === null ? first : scores[j]!;
     const cur = z.score(ele);
     if (cur !== undefined) {
       if (nx) continue;
@@ -145,11 +155,11 @@ function zaddGeneric(c: CommandContext, argv: string[], incrCmd: boolean): void 
       }
       if ((lt && score >= cur) || (gt && score <= cur)) continue;
       processed++;
-      if (score !== cur) { z.set(ele, score, lim); updated++; }
+      if (score !== cur) { z.update(ele, cur, score); updated++; }
     } else {
       if (xx) continue;
       if (Number.isNaN(score)) { err = true; break; }
-      z.set(ele, score, lim);
+      z.add(ele, score, zsetLimits(c));
       added++;
       processed++;
     }

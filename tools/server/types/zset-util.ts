@@ -42,7 +42,18 @@ const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-
 
 /** strtod + the checks of getDoubleFromObject; null when invalid. */
 export function strtod(s: string): number | null {
-  if (s.length === 0) return null;
+  const n = s.length;
+  if (n === 0) return null;
+  // Fast path for the common score: an integer of at most 15 digits (exact as a double,
+  // no exponent, cannot overflow or underflow). Anything else takes the full grammar.
+  if (n <= 15) {
+    let i = n > 1 && s.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+    }
+    if (i === n) return Number(s);
+  }
   if (DEC_RE.test(s)) {
     const v = Number(s);
     if (!Number.isFinite(v)) return null; // overflow: ERANGE with HUGE_VAL

@@ -112,16 +112,26 @@ export class ZSetValue {
     const cur = this.dict.get(member);
     if (cur !== undefined) {
       if (cur === score) return 'nop';
-      this.order.updateScore(cur, member, score);
-      this.dict.set(member, score);
+      this.update(member, cur, score);
       return 'updated';
     }
+    this.add(member, score, limits);
+    return 'added';
+  }
+
+  /** Moves a present member from its current score `cur` (from score()) to `score`. */
+  update(member: string, cur: number, score: number): void {
+    this.order.updateScore(cur, member, score);
+    this.dict.set(member, score);
+  }
+
+  /** Inserts a member known to be absent, converting the encoding first when it outgrows it. */
+  add(member: string, score: number, limits: ZsetLimits): void {
     if (this.#listpack && (this.dict.size + 1 > limits.maxEntries || member.length > limits.maxValue)) {
       this.#listpack = false;
     }
     this.order.insert(score, member);
     this.dict.set(member, score);
-    return 'added';
   }
 
   delete(member: string): boolean {
