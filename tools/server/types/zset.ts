@@ -77,11 +77,6 @@ export class ZSetValue {
     return z;
   }
 
-  /** Content digest (DEBUG DIGEST-VALUE). */
-  digest(): string {
-    return [...this.entries()].map(([m, s]) => `${m.length}:${m}=${s}`).join(',');
-  }
-
   /** Estimate from up to 32 sampled members (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
     let sampled = 0, k = 0;
@@ -90,16 +85,6 @@ export class ZSetValue {
       if (++k === 32) break;
     }
     return 64 + (k ? Math.round(sampled / k * this.dict.size) : 0);
-  }
-
-  convertToSkiplist(): void { this.#listpack = false; }
-
-  /** zsetConvertToListpackIfNeeded: used after *STORE builds a result. */
-  shrinkIfFits(limits: ZsetLimits): void {
-    if (this.#listpack) return;
-    if (this.dict.size > limits.maxEntries) return;
-    for (const k of this.dict.keys()) if (k.length > limits.maxValue) return;
-    this.#listpack = true;
   }
 
   score(member: string): number | undefined { return this.dict.get(member); }
@@ -121,6 +106,8 @@ export class ZSetValue {
 
   /** Moves a present member from its current score `cur` (from score()) to `score`. */
   update(member: string, cur: number, score: number): void {
+    // A listpack stores -0 as 0 (what ZSCORE then shows); a skiplist keeps the sign.
+    if (score === 0 && this.#listpack) score = 0;
     this.order.updateScore(cur, member, score);
     this.dict.set(member, score);
   }
@@ -130,6 +117,7 @@ export class ZSetValue {
     if (this.#listpack && (this.dict.size + 1 > limits.maxEntries || member.length > limits.maxValue)) {
       this.#listpack = false;
     }
+    if (score === 0 && this.#listpack) score = 0;
     this.order.insert(score, member);
     this.dict.set(member, score);
   }
