@@ -598,7 +598,7 @@ export class ServerState implements DbHost {
     }
     if (c.blocked || c.postponed) return;
     this.processInput(c);
-    this.afterEvent();
+    this.scheduleAfterEvent();
   }
 
   /** Runs every complete command buffered for the client (until it blocks or closes). */
@@ -1005,6 +1005,22 @@ export class ServerState implements DbHost {
         }
       }
     }
+  }
+
+  #afterScheduled = false;
+  readonly #deferredAfterEvent = (): void => { this.#afterScheduled = false; this.afterEvent(); };
+
+  /**
+   * afterEvent() once the poll phase is over (setImmediate runs right after it): every socket
+   * that was readable in this event-loop iteration is read and served first, then the replies go
+   * out in one burst, as Redis writes in beforeSleep. Writing as each socket is served instead
+   * makes each write wake a client that already went back to sleep, which on a VM costs more
+   * than the command.
+   */
+  scheduleAfterEvent(): void {
+    if (this.#afterScheduled) return;
+    this.#afterScheduled = true;
+    setImmediate(this.#deferredAfterEvent);
   }
 
   /** End of an event: resume unblocked clients, then one socket write per client with output. */
