@@ -2,7 +2,8 @@
  * The keyspace's slot storage (db.ts): string values stored as plain strings with their LRU/LFU
  * and raw bit in a slot's meta cell, freed slots reused, chunks crossed. A seeded differential
  * run against real redis-server over thousands of keys (more than one chunk), and what a moved
- * value keeps (RENAME, MOVE, COPY) compared field by field.
+ * value keeps (RENAME, MOVE, COPY) compared field by field, and empty or byte-backed strings read
+ * by every command that takes a string.
  */
 import { describe, expect, it } from 'vitest';
 import { run, useServerPair } from '../helpers/differential.js';
@@ -109,5 +110,33 @@ describe('keyspace slots: differential against real redis-server', () => {
     for (const r of [ours, theirs]) await r.config('SET', 'maxmemory-policy', 'noeviction');
     expect(freq[0]).toBe(freq[1]);
     expect(freq[0]).toBeGreaterThanOrEqual(99);
+  });
+
+  it('an empty string is a value, and a bitmap or HLL is still a string, for every command that reads one', async () => {
+    // A plain '' in a slot is falsy and a byte-backed string is an object: both must read as
+    // string values. Replies compared as raw bytes (DUMP payloads included).
+    const { ours, theirs } = pair;
+    const setup: string[][] = [['SET', 'e', ''], ['SET', 'w_1', ''], ['RPUSH', 'l', '1'], ['SADD', 's', 'a'],
+      ['SETBIT', 'b', '1', '1'], ['PFADD', 'h', 'x'], ['SET', 'p', 'ab']];
+    const probes: string[][] = [
+      ['DUMP', 'e'], ['SMOVE', 'e', 's', 'a'], ['SMOVE', 's', 'e', 'a'], ['SINTER', 'e', 's'],
+      ['SUNIONSTORE', 'u', 'e', 's'], ['ZUNIONSTORE', 'z', '1', 'e'], ['ZINTER', '2', 'e', 's'],
+      ['SORT', 'l', 'BY', 'nosort', 'GET', 'w_*'],
+      ['MGET', 'b', 'h', 'e', 'l'], ['LCS', 'b', 'p'], ['LCS', 'h', 'e'], ['DUMP', 'b'], ['GET', 'b'], ['STRLEN', 'h'],
+      ['GETRANGE', 'b', '0', '-1'], ['APPEND', 'b', 'z'], ['MGET', 'b'], ['TYPE', 'e'], ['EXISTS', 'e'],
+    ];
+    const reply = async (r: typeof ours, cmd: string[]): Promise<unknown> => {
+      const hex = (x: unknown): unknown => (Buffer.isBuffer(x) ? x.toString('hex') : Array.isArray(x) ? x.map(hex) : x);
+      try { return hex(await r.callBuffer(cmd[0]!, ...cmd.slice(1))); } catch (e) { return `ERR:${(e as Error).message}`; }
+    };
+    const out: unknown[][] = [[], []];
+    for (const [i, r] of [ours, theirs].entries()) {
+      await r.flushall();
+      for (const cmd of setup) await r.call(cmd[0]!, ...cmd.slice(1));
+      for (const cmd of probes) out[i]!.push([cmd.join(' '), await reply(r, cmd)]);
+    }
+    expect(out[0]).toEqual(out[1]);
+    // MEMORY USAGE is an estimate here (not Redis's allocator sizes): a number, not nil.
+    expect(typeof await ours.call('MEMORY', 'USAGE', 'e')).toBe('number');
   });
 });

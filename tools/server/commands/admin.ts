@@ -396,7 +396,7 @@ function debugCommand(c: CommandContext, argv: string[]): void {
     }
     case 'htstats-key': {
       const v = c.db.peek(argv[2] ?? '');
-      if (!v) { c.reply.error('ERR no such key'); return; }
+      if (v === undefined) { c.reply.error('ERR no such key'); return; }
       if (c.db.encodingOf(argv[2]!, v) !== 'hashtable') { c.reply.error('ERR The value stored at the specified key is not represented using an hash table'); return; }
       c.reply.verbatim('txt', 'Hash table 0 stats (main hash table):\n table size: 4\n');
       return;
@@ -406,7 +406,7 @@ function debugCommand(c: CommandContext, argv: string[]): void {
       return;
     case 'sdslen': {
       const v = c.db.peek(argv[2] ?? '');
-      if (!v) { c.reply.error('ERR no such key'); return; }
+      if (v === undefined) { c.reply.error('ERR no such key'); return; }
       c.reply.simple(`key_sds_len:${argv[2]!.length}, key_sds_avail:0, key_zmalloc: ${argv[2]!.length + 9}, val_sds_len:${stringOf(v)?.length ?? 0}, val_sds_avail:0, val_zmalloc: 0`);
       return;
     }
@@ -727,7 +727,7 @@ export const commands: CommandSpec[] = [
         if (c.parseInt(argv[4]!) === null) return;
       }
       const v = c.db.peek(argv[2]!);
-      if (!v) { c.reply.nullBulk(); return; }
+      if (v === undefined) { c.reply.nullBulk(); return; }
       c.reply.integer(c.db.memoryUsageOf(argv[2]!, v) + argv[2]!.length + 24 + (c.db.getExpire(argv[2]!) !== undefined ? 24 : 0));
     }),
     def('memory|stats', 2, '', [0, 0, 0], 'server', '4.0.0', (c) => {

@@ -281,7 +281,7 @@ function decodePayload(p: Buffer): RdbValue | null {
 
 function dump(c: CommandContext, argv: string[]): void {
   const v = c.db.lookupRead(argv[1]!);
-  if (!v) {
+  if (v === undefined) {
     c.reply.nullBulk();
     return;
   }

@@ -168,7 +168,7 @@ function servePop(c: CommandContext, keys: string[], w: Where, count: number, re
       if (list === null) return null;
     } else {
       const v = c.db.lookupWrite(key);
-      list = v && typeOf(v) === 'list' ? v as ListValue : undefined;
+      list = v !== undefined && typeOf(v) === 'list' ? v as ListValue : undefined;
     }
     if (!list || list.length === 0) continue;
     if (count !== -1) {
@@ -226,7 +226,7 @@ function blockingMove(c: CommandContext, src: string, dst: string, from: Where, 
       timeoutMs: t,
       onReady: (rc) => {
         const v = rc.db.lookupWrite(src);
-        if (!v || typeOf(v) !== 'list' || (v as ListValue).length === 0) return false;
+        if (v === undefined || typeOf(v) !== 'list' || (v as ListValue).length === 0) return false;
         if (moveOne(rc, src, v as ListValue, dst, from, to)) propagate(rc);
         return true;
       },

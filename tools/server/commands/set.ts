@@ -85,8 +85,8 @@ function smove(c: CommandContext, argv: string[]): void {
   const srcKey = argv[1]!, dstKey = argv[2]!, ele = argv[3]!;
   const src = c.db.lookupWrite(srcKey);
   const dst = c.db.lookupWrite(dstKey);
-  if (!src) { c.reply.integer(0); return; }
-  if (typeOf(src) !== 'set' || (dst && typeOf(dst) !== 'set')) { c.wrongType(); return; }
+  if (src === undefined) { c.reply.integer(0); return; }
+  if (typeOf(src) !== 'set' || (dst !== undefined && typeOf(dst) !== 'set')) { c.wrongType(); return; }
   const ss = src as SetValue;
   if (src === dst) { c.reply.integer(ss.has(ele) ? 1 : 0); return; }
   if (!ss.delete(ele)) { c.reply.integer(0); return; }
@@ -223,7 +223,7 @@ function lookupSets(c: CommandContext, keys: string[]): (SetValue | undefined)[]
   const out: (SetValue | undefined)[] = [];
   for (const k of keys) {
     const v = c.db.lookupRead(k);
-    if (v && typeOf(v) !== 'set') { c.wrongType(); return null; }
+    if (v !== undefined && typeOf(v) !== 'set') { c.wrongType(); return null; }
     out.push(v as SetValue | undefined);
   }
   return out;

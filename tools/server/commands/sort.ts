@@ -29,7 +29,7 @@ function lookupByPattern(db: Db, pattern: string, subst: string): string | null 
   }
   const key = keyPat.slice(0, p) + subst + keyPat.slice(p + 1);
   const o = db.lookupRead(key);
-  if (!o) return null;
+  if (o === undefined) return null;
   if (field !== null) {
     if (typeOf(o) !== 'hash') return null;
     return (o as HashValue).get(field) ?? null;

@@ -679,7 +679,7 @@ function serveRead(c: CommandContext, st: ReadState): boolean {
   for (let i = 0; i < st.keys.length; i++) {
     const key = st.keys[i]!;
     const v = c.db.peek(key);
-    if (!v || typeOf(v) !== 'stream') continue;
+    if (v === undefined || typeOf(v) !== 'stream') continue;
     const s = v as unknown as Stream;
     let gt = st.ids[i]!;
     let serve = false;
@@ -728,7 +728,7 @@ function serveBlocked(c: CommandContext, st: ReadState, count: number): boolean 
   for (let i = 0; i < st.keys.length; i++) {
     const key = st.keys[i]!;
     const v = c.db.peek(key);
-    if (!v || typeOf(v) !== 'stream') {
+    if (v === undefined || typeOf(v) !== 'stream') {
       // unblockDeletedStreamReadgroupClients: the key was deleted or overwritten.
       if (st.groupName !== null) {
         c.reply.error('UNBLOCKED the stream key no longer exists');

@@ -3,6 +3,7 @@
  * INCRBYFLOAT, SETRANGE/GETRANGE, LCS.
  */
 import { def, type CommandContext, type CommandSpec } from '../command.js';
+import { stringOf, typeOf } from '../db.js';
 import { formatLongDouble, LLONG_MAX, LLONG_MIN, parseDouble, parseInteger, parseLongLong, ERR_NOT_INTEGER } from '../util/parse.js';
 
 /** The string bytes at key: undefined when missing, null after replying WRONGTYPE. */
@@ -148,7 +149,7 @@ function lcs(c: CommandContext, argv: string[]): void {
   }
   const va = c.db.lookupRead(argv[1]!);
   const vb = c.db.lookupRead(argv[2]!);
-  if ((va !== undefined && typeof va !== 'string') || (vb !== undefined && typeof vb !== 'string')) {
+  if ((va !== undefined && typeOf(va) !== 'string') || (vb !== undefined && typeOf(vb) !== 'string')) {
     c.reply.error('ERR The specified keys must contain string values');
     return;
   }
@@ -156,8 +157,8 @@ function lcs(c: CommandContext, argv: string[]): void {
     c.reply.error('ERR If you want both the length and indexes, please just use IDX.');
     return;
   }
-  const a = va ?? '';
-  const b = vb ?? '';
+  const a = va === undefined ? '' : stringOf(va)!;
+  const b = vb === undefined ? '' : stringOf(vb)!;
   const alen = a.length, blen = b.length;
   if ((alen + 1) * (blen + 1) > 2 ** 31) { c.reply.error('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'); return; }
   const w = blen + 1;
@@ -296,7 +297,7 @@ export const commands: CommandSpec[] = [
     c.reply.arrayHeader(argv.length - 1);
     for (let i = 1; i < argv.length; i++) {
       const v = c.db.lookupRead(argv[i]!);
-      c.reply.bulk(typeof v === 'string' ? v : null);
+      c.reply.bulk(v === undefined ? null : stringOf(v) ?? null);
     }
   }),
   def('mset', -3, 'write denyoom', [1, -1, 2], 'string', '1.0.1', (c, argv) => {

@@ -475,7 +475,7 @@ function blockingZpop(c: CommandContext, keys: string[], max: boolean, timeoutAr
       onReady: (rc: CommandContext, readyKey?: string) => {
         for (const key of readyKey !== undefined ? [readyKey] : keys) {
           const v = rc.db.lookupWrite(key);
-          if (!v || typeOf(v) !== 'zset') continue;
+          if (v === undefined || typeOf(v) !== 'zset') continue;
           const z = v as ZSetValue;
           if (z.size === 0) continue;
           const n = zpopFrom(rc, key, z, max, true, count, nested);
@@ -599,7 +599,7 @@ function zsetOp(c: CommandContext, argv: string[], dst: string | null, numkeysId
   let j = numkeysIdx + 1;
   for (let i = 0; i < setnum; i++, j++) {
     const v = c.db.lookupRead(argv[j]!);
-    if (v) {
+    if (v !== undefined) {
       if (typeOf(v) === 'zset') src.push({ z: v as ZSetValue, weight: 1 });
       else if (typeOf(v) === 'set') src.push({ s: v as SetValue, weight: 1 });
       else { c.wrongType(); return; }
