@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, useServerPair } from '../helpers/differential.js';
 import { rng } from '../helpers/rng.js';
+import { startRealRedis } from '../helpers/real-redis.js';
 
 describe('DEBUG DIGEST: same digits as redis-server', () => {
   const pair = useServerPair({ 'enable-debug-command': 'yes' });
@@ -18,7 +19,16 @@ describe('DEBUG DIGEST: same digits as redis-server', () => {
       await r.connect();
       const got = await run(r, ['DEBUG', 'DIGEST']);
       if (allowed) expect(got).toMatch(/^[0-9a-f]{40}$/);
-      else expect(got).toBe('ERR:ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+      else {
+        // The refusal as redis-server words it, with the same setting.
+        const real = await startRealRedis(['--enable-debug-command', setting]);
+        const rr = new Redis({ port: real.port, host: '127.0.0.1' });
+        const want = await run(rr, ['DEBUG', 'DIGEST']);
+        rr.disconnect();
+        await real.stop();
+        expect(want).toMatch(/^ERR:ERR DEBUG command not allowed/);
+        expect(got).toBe(want);
+      }
       r.disconnect();
       await srv.close();
     }

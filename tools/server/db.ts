@@ -289,13 +289,22 @@ export class Db {
 
   /** Approximate bytes of the key's value (MEMORY USAGE, maxmemory accounting). */
   memoryUsageOf(key: string, v: Value): number {
-    return typeof v === 'string' ? stringMemoryUsage(v, this.isRaw(key)) : v.memoryUsage();
+    return Db.#usage(v, this.isRaw(key));
+  }
+
+  static #usage(v: Value, raw: boolean): number {
+    return typeof v === 'string' ? stringMemoryUsage(v, raw) : v.memoryUsage();
+  }
+
+  /** The meta cell of a new value: the raw bit, and the given LRU/LFU or a fresh one. */
+  #newMeta(opts: SetOptions | undefined): number {
+    return (opts?.raw ? META_RAW : 0) | (opts?.lru !== undefined ? opts.lru & LRU_MASK : this.#host.touch(undefined));
   }
 
   // ------------------------------------------------------------------ writes
   /** Sets the value (a new object: fresh LRU/LFU unless given); an overwrite clears the TTL unless keepTtl. */
   set(key: string, value: Value, opts?: SetOptions): void {
-    const meta = (opts?.raw ? META_RAW : 0) | (opts?.lru !== undefined ? opts.lru & LRU_MASK : this.#host.touch(undefined));
+    const meta = this.#newMeta(opts);
     const slot = this.#index.get(key);
     if (slot !== undefined) this.#store(slot, value, meta);
     else {
@@ -307,7 +316,7 @@ export class Db {
 
   /** Adds a key that must not exist. */
   add(key: string, value: Value, opts?: SetOptions): void {
-    const meta = (opts?.raw ? META_RAW : 0) | (opts?.lru !== undefined ? opts.lru & LRU_MASK : this.#host.touch(undefined));
+    const meta = this.#newMeta(opts);
     if (this.#host.notifyNewKeys) this.#host.onNewKey(this, key);
     this.#index.set(key, this.#alloc(value, meta));
   }
@@ -363,8 +372,7 @@ export class Db {
     for (const [k, slot] of this.#index) {
       const ch = chunks[slot >>> CHUNK_BITS]!;
       const i = (slot & CHUNK_MASK) << 1;
-      const v = ch[i] as Value;
-      sum += perKey + k.length + (typeof v === 'string' ? stringMemoryUsage(v, ((ch[i + 1] as number) & META_RAW) !== 0) : v.memoryUsage());
+      sum += perKey + k.length + Db.#usage(ch[i] as Value, ((ch[i + 1] as number) & META_RAW) !== 0);
     }
     return sum;
   }

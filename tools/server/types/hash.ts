@@ -25,7 +25,6 @@ export class HashValue {
     return h;
   }
 
-
   /** Estimate from up to 32 sampled fields (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
     let sampled = 0, k = 0;

@@ -55,7 +55,6 @@ export class SetValue {
     return s;
   }
 
-
   /** Estimate from up to 32 sampled members (like MEMORY USAGE's SAMPLES), O(1). */
   memoryUsage(): number {
     const n = this.#items.length;

@@ -390,7 +390,6 @@ export class Stream {
     return s;
   }
 
-
   memoryUsage(): number {
     let bytes = 64;
     for (const n of this.nodes) bytes += n.heapBytes();

@@ -12,10 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDouble } from '../../resp/index.js';
-import { stringOf, type Db, type Value } from '../db.js';
+import { stringOf, typeOf, type Db, type RedisType, type Value } from '../db.js';
 
 /** Redis's OBJ_* type ids. */
-const TYPE_IDS: Record<string, number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, module: 5, stream: 6 };
+const TYPE_IDS: Record<RedisType, number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, module: 5, stream: 6 };
 
 function sha1(data: Uint8Array): Buffer {
   return createHash('sha1').update(data).digest();
@@ -35,10 +35,6 @@ function mixDigest(digest: Buffer, data: Uint8Array): void {
   sha1(digest).copy(digest);
 }
 
-function typeId(v: Value): number {
-  return typeof v === 'string' ? 0 : TYPE_IDS[v.type] ?? 5;
-}
-
 interface Iterables {
   [Symbol.iterator]?: () => Iterator<string>;
   map?: Map<string, string>;
@@ -49,14 +45,14 @@ interface Iterables {
 /** xorObjectDigest: folds the value at `key` (type, content, TTL marker) into `digest`. */
 function xorObjectDigest(db: Db, key: string, digest: Buffer, v: Value): void {
   const aux = Buffer.alloc(4);
-  aux.writeUInt32BE(typeId(v));
+  aux.writeUInt32BE(TYPE_IDS[typeOf(v)]);
   mixDigest(digest, aux);
   const s = stringOf(v);
   const o = v as unknown as Iterables;
   const ele = Buffer.alloc(20);
   if (s !== undefined) mixDigest(digest, bytes(s));
   else {
-    switch ((v as { type: string }).type) {
+    switch (typeOf(v)) {
       case 'list':
         for (const e of o as Iterable<string>) mixDigest(digest, bytes(e));
         break;
